@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `bacuda` CLI. Runs on Node 24 with native type stripping (no build step).
+import { main } from '../cli/main.ts';
+
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort());
+process.once('SIGTERM', () => controller.abort());
+
+const code = await main(process.argv.slice(2), {
+  out: (s) => process.stdout.write(`${s}\n`),
+  log: (s) => process.stderr.write(`${s}\n`),
+  signal: controller.signal,
+});
+process.exitCode = code;

@@ -1,0 +1,4 @@
+import type { Command } from '../command.ts';
+
+/** Every CLI command. Add one import and one entry per command file. */
+export const commands: Command[] = [];

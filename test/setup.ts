@@ -1,0 +1,2 @@
+// Registers aws-sdk-client-mock's vitest matchers (toHaveReceivedCommandWith, ...).
+import 'aws-sdk-client-mock-vitest/extend';
