@@ -15,12 +15,26 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | und
 export function usageText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  bacuda ${c.name.padEnd(width)}  ${c.summary}`);
-  return ['Usage: bacuda <command> [options]', '', 'Commands:', ...lines, '', 'Run "bacuda <command> --help" for its options.'].join('\n');
+  return [
+    'Usage: bacuda <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run "bacuda <command> --help" for its options.',
+  ].join('\n');
 }
 
 function commandUsage(c: Command): string {
-  const opts = Object.entries(c.options).map(([name, o]) => `  --${name}${o.type === 'string' ? ' <value>' : ''}`);
-  return [`Usage: bacuda ${c.name} ${c.usage}`, '', c.summary, ...(opts.length ? ['', 'Options:', ...opts] : [])].join('\n');
+  const opts = Object.entries(c.options).map(
+    ([name, o]) => `  --${name}${o.type === 'string' ? ' <value>' : ''}`,
+  );
+  return [
+    `Usage: bacuda ${c.name} ${c.usage}`,
+    '',
+    c.summary,
+    ...(opts.length ? ['', 'Options:', ...opts] : []),
+  ].join('\n');
 }
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */

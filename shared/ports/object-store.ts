@@ -43,7 +43,8 @@ export class InvalidKeyError extends Error {
 export function assertValidKey(key: string): void {
   if (key.length === 0 || key.length > 1024) throw new InvalidKeyError(key, 'length must be 1..1024');
   if (key.startsWith('/')) throw new InvalidKeyError(key, 'must not start with "/"');
-  if (key.includes('\\') || key.includes('\0')) throw new InvalidKeyError(key, 'must not contain "\\" or NUL');
+  if (key.includes('\\') || key.includes('\0'))
+    throw new InvalidKeyError(key, 'must not contain "\\" or NUL');
   if (key.split('/').some((part) => part === '..' || part === '.'))
     throw new InvalidKeyError(key, 'must not contain "." or ".." segments');
 }

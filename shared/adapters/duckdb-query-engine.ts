@@ -1,0 +1,93 @@
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { type QueryEngine, QueryFailedError, type Row, type SqlValue } from '../ports/query-engine.ts';
+
+/** A lake table as DuckDB sees it: Parquet files under a glob, or an empty typed table when none exist yet. */
+export interface LakeTable {
+  /** e.g. /abs/store/curated/declarations/**\/*.parquet */
+  glob: string;
+  /** Column DDL used when no file exists yet, e.g. "declarationId VARCHAR, date DATE". */
+  emptySchema: string;
+}
+
+/**
+ * QueryEngine on DuckDB, standing in for Athena on one machine. Lake tables are views over the same
+ * Hive-partitioned Parquet files Athena reads, so one named query serves both.
+ */
+export class DuckDbQueryEngine implements QueryEngine {
+  private connection?: Promise<DuckDBConnection>;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly tables: Record<string, LakeTable>;
+
+  constructor(tables: Record<string, LakeTable> = {}) {
+    this.tables = tables;
+  }
+
+  private connect(): Promise<DuckDBConnection> {
+    this.connection ??= DuckDBInstance.create(':memory:').then((db) => db.connect());
+    return this.connection;
+  }
+
+  /** Recreates each lake view so files written since the last query are seen. */
+  private async refreshViews(conn: DuckDBConnection): Promise<void> {
+    for (const [name, table] of Object.entries(this.tables)) {
+      const glob = table.glob.replaceAll("'", "''");
+      const found = await conn.runAndReadAll(`SELECT count(*) AS n FROM glob('${glob}')`);
+      const n = Number(found.getRowObjectsJS()[0]?.n ?? 0);
+      if (n > 0) {
+        await conn.run(
+          `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true)`,
+        );
+      } else {
+        await conn.run(`CREATE OR REPLACE TABLE _empty_${name} (${table.emptySchema})`);
+        await conn.run(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM _empty_${name}`);
+      }
+    }
+  }
+
+  query(sql: string, params: SqlValue[] = []): Promise<Row[]> {
+    // One connection, one statement at a time: DuckDB connections are not meant for interleaved use.
+    const run = async (): Promise<Row[]> => {
+      const conn = await this.connect();
+      await this.refreshViews(conn);
+      try {
+        const reader = await conn.runAndReadAll(sql, params as DuckDBValue[]);
+        return reader.getRowObjectsJS().map(normaliseRow);
+      } catch (err) {
+        throw new QueryFailedError(`query failed: ${(err as Error).message}`, 'FAILED');
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Runs a statement without the lake views (bulk loads, COPY TO, benchmarks). */
+  async exec(sql: string): Promise<void> {
+    const conn = await this.connect();
+    await conn.run(sql);
+  }
+
+  async close(): Promise<void> {
+    if (!this.connection) return;
+    const conn = await this.connection;
+    conn.closeSync();
+    this.connection = undefined;
+  }
+}
+
+function normaliseRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) out[k] = normaliseValue(v);
+  return out;
+}
+
+function normaliseValue(v: unknown): SqlValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Date) {
+    const iso = v.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  }
+  return String(v);
+}
