@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { generateCommand } from './generate.ts';
 
 /** Every CLI command. Add one import and one entry per command file. */
-export const commands: Command[] = [];
+export const commands: Command[] = [generateCommand];
