@@ -1,0 +1,116 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type BinnedFeatures, binFeatures } from './binning.ts';
+import { DEFAULT_FOREST_OPTIONS, type ForestOptions, resolveTreeOptions } from './forest-options.ts';
+import { forestToMlJson, type MlRandomForestJson } from './ml-format.ts';
+import type { CompactTree } from './tree-builder.ts';
+import { growForestTree } from './tree-task.ts';
+
+export interface TrainedForest {
+  /** The model in ml-random-forest's format: `RandomForestClassifier.load(model)` predicts with it. */
+  model: MlRandomForestJson;
+  trees: CompactTree[];
+  nFeatures: number;
+}
+
+/** Copies into shared memory so every worker reads the same bytes without a copy per worker. */
+function shared<T extends Uint8Array>(a: T): Uint8Array {
+  const out = new Uint8Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+async function growInWorkers(
+  data: BinnedFeatures,
+  y: Uint8Array,
+  o: ForestOptions,
+  workers: number,
+  onTree?: (done: number, total: number) => void,
+): Promise<CompactTree[]> {
+  const tree = resolveTreeOptions(o, data.nFeatures);
+  const init = {
+    data: { ...data, codes: shared(data.codes) },
+    y: shared(y),
+    tree,
+    seed: o.seed,
+    bootstrap: o.bootstrap,
+  };
+  const trees: CompactTree[] = new Array(o.nEstimators);
+  let next = 0;
+  let done = 0;
+  const pool = Array.from(
+    { length: workers },
+    () => new Worker(new URL('./train-worker.ts', import.meta.url)),
+  );
+  try {
+    await Promise.all(
+      pool.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            w.on('error', reject);
+            w.on('exit', (code) => {
+              if (code !== 0) reject(new Error(`forest training worker exited with code ${code}`));
+            });
+            const ask = (): void => {
+              if (next >= o.nEstimators) {
+                resolve();
+                return;
+              }
+              w.postMessage({ type: 'tree', index: next++ });
+            };
+            w.on('message', (msg: { type: 'tree'; index: number; tree: CompactTree }) => {
+              trees[msg.index] = msg.tree;
+              done++;
+              onTree?.(done, o.nEstimators);
+              ask();
+            });
+            w.postMessage({ type: 'init', init });
+            ask();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return trees;
+}
+
+/**
+ * Trains a Gini random forest on numeric features with a histogram split search over ≤256 quantile
+ * bins, trees grown in worker_threads, and returns it in ml-random-forest's model format.
+ * @param columns columns[f][i]: feature f of row i (NaN = missing, always routed right).
+ * @param y labels 0/1.
+ */
+export async function trainForest(
+  columns: ArrayLike<number>[],
+  y: ArrayLike<number>,
+  options: Partial<ForestOptions> = {},
+  onTree?: (done: number, total: number) => void,
+): Promise<TrainedForest> {
+  const o: ForestOptions = { ...DEFAULT_FOREST_OPTIONS, ...options };
+  if (!Number.isInteger(o.nEstimators) || o.nEstimators < 1)
+    throw new RangeError('nEstimators must be a positive integer');
+  const data = binFeatures(columns, o.maxBins);
+  if (y.length !== data.n) throw new RangeError(`labels have ${y.length} rows, features ${data.n}`);
+  if (data.n === 0) throw new RangeError('no training rows');
+  const labels = new Uint8Array(data.n);
+  for (let i = 0; i < data.n; i++) {
+    if (y[i] !== 0 && y[i] !== 1) throw new RangeError(`label of row ${i} must be 0 or 1, got ${y[i]}`);
+    labels[i] = y[i];
+  }
+  const tree = resolveTreeOptions(o, data.nFeatures);
+  const workers = Math.min(o.workers ?? availableParallelism(), o.nEstimators);
+  let trees: CompactTree[];
+  if (workers <= 0 || o.nEstimators === 1) {
+    trees = [];
+    for (let t = 0; t < o.nEstimators; t++) {
+      trees.push(growForestTree(data, labels, tree, o.seed, o.bootstrap, t));
+      onTree?.(t + 1, o.nEstimators);
+    }
+  } else trees = await growInWorkers(data, labels, o, workers, onTree);
+  return {
+    model: forestToMlJson(trees, data.nFeatures, { tree, seed: o.seed, bootstrap: o.bootstrap }),
+    trees,
+    nFeatures: data.nFeatures,
+  };
+}
