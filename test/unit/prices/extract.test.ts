@@ -1,0 +1,251 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { decodeHtml } from '../../../shared/prices/extract/decode.ts';
+import { extractProduct, extractProductFromBytes } from '../../../shared/prices/extract/extract.ts';
+
+const page = (head: string, body: string) =>
+  `<!doctype html><html><head>${head}</head><body>${body}</body></html>`;
+const ld = (obj: unknown) => `<script type="application/ld+json">${JSON.stringify(obj)}</script>`;
+
+describe('JSON-LD', () => {
+  it('reads a Product with one Offer, and its identifiers', () => {
+    const html = page(
+      ld({
+        '@context': 'https://schema.org',
+        '@type': 'Product',
+        name: 'Anvil',
+        sku: 'AN-1',
+        gtin13: '4006381333931',
+        brand: { '@type': 'Brand', name: 'ACME' },
+        offers: {
+          '@type': 'Offer',
+          price: '119.99',
+          priceCurrency: 'USD',
+          availability: 'https://schema.org/InStock',
+        },
+      }),
+      '<h1>Anvil</h1>',
+    );
+    expect(extractProduct(html)).toMatchObject({
+      price: '119.99',
+      currency: 'USD',
+      availability: 'InStock',
+      sku: 'AN-1',
+      gtin: '4006381333931',
+      brand: 'ACME',
+      source: 'json-ld',
+    });
+  });
+
+  it('finds the product in @graph and resolves @id references to offers', () => {
+    const html = page(
+      ld({
+        '@context': 'https://schema.org',
+        '@graph': [
+          { '@type': 'WebPage', '@id': '#page' },
+          { '@type': 'Product', name: 'Lamp', offers: { '@id': '#offer' } },
+          {
+            '@type': 'Offer',
+            '@id': '#offer',
+            price: 45.5,
+            priceCurrency: 'EUR',
+            availability: 'OutOfStock',
+          },
+        ],
+      }),
+      '<h1>Lamp</h1>',
+    );
+    expect(extractProduct(html)).toMatchObject({
+      price: '45.5',
+      currency: 'EUR',
+      availability: 'OutOfStock',
+    });
+  });
+
+  it('reads top-level arrays, AggregateOffer lowPrice and nested offers', () => {
+    const html = page(
+      ld([
+        { '@type': 'BreadcrumbList' },
+        {
+          '@type': 'Product',
+          name: 'Shirt',
+          offers: {
+            '@type': 'AggregateOffer',
+            lowPrice: '20',
+            highPrice: '30',
+            priceCurrency: 'GBP',
+            offers: [],
+          },
+        },
+      ]),
+      '<h1>Shirt</h1>',
+    );
+    expect(extractProduct(html)).toMatchObject({ price: '20', currency: 'GBP' });
+    const nested = page(
+      ld({
+        '@type': 'Product',
+        name: 'Tee',
+        offers: [{ '@type': 'Offer', priceSpecification: { price: '9.90', priceCurrency: 'CHF' } }],
+      }),
+      '<h1>Tee</h1>',
+    );
+    expect(extractProduct(nested)).toMatchObject({ price: '9.90', currency: 'CHF' });
+  });
+
+  it('tolerates raw newlines and trailing commas in the script', () => {
+    const html = page(
+      '<script type="application/ld+json">{"@type":"Product","name":"A\nB","offers":{"price":"5.00","priceCurrency":"EUR",},}</script>',
+      '',
+    );
+    expect(extractProduct(html)).toMatchObject({ price: '5', currency: 'EUR', source: 'json-ld' });
+  });
+
+  it('picks the main product by title when related products are marked up too', () => {
+    const html = page(
+      ld([
+        { '@type': 'Product', name: 'Garden hose 20 m', offers: { price: '12', priceCurrency: 'EUR' } },
+        { '@type': 'Product', name: 'Blue velvet armchair', offers: { price: '349', priceCurrency: 'EUR' } },
+      ]),
+      '<h1>Blue velvet armchair</h1>',
+    );
+    expect(extractProduct(html).price).toBe('349');
+  });
+
+  it('prefers the offer price the page shows when variants differ', () => {
+    const html = page(
+      ld({
+        '@type': 'Product',
+        name: 'Shoe',
+        offers: [
+          { price: '80', priceCurrency: 'EUR' },
+          { price: '70', priceCurrency: 'EUR' },
+        ],
+      }),
+      '<h1>Shoe</h1><div class="price">70,00 €</div><button>Add to cart</button>',
+    );
+    expect(extractProduct(html).price).toBe('70');
+  });
+
+  it('treats a zero price as no price', () => {
+    const html = page(
+      ld({ '@type': 'Product', name: 'X', offers: { price: '0', priceCurrency: 'EUR' } }),
+      '<h1>X</h1>',
+    );
+    expect(extractProduct(html).price).toBeNull();
+  });
+});
+
+describe('microdata, RDFa and meta tags', () => {
+  it('reads microdata with a nested Offer', () => {
+    const html = page(
+      '',
+      `<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Kettle</h1>
+       <span itemprop="brand" itemscope itemtype="https://schema.org/Brand"><span itemprop="name">Boil</span></span>
+       <meta itemprop="sku" content="K-9">
+       <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+         <span itemprop="price" content="29.99">29,99 €</span><meta itemprop="priceCurrency" content="EUR">
+         <link itemprop="availability" href="https://schema.org/InStock">
+       </div></div>
+       <div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Mug</span>
+         <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price">4.00</span></div></div>`,
+    );
+    expect(extractProduct(html)).toMatchObject({
+      price: '29.99',
+      currency: 'EUR',
+      sku: 'K-9',
+      brand: 'Boil',
+      availability: 'InStock',
+      source: 'microdata',
+    });
+  });
+
+  it('reads RDFa', () => {
+    const html = page(
+      '',
+      `<div vocab="https://schema.org/" typeof="Product"><h1 property="name">Drill</h1>
+       <div property="offers" typeof="Offer"><span property="price" content="89.00">89 $</span>
+       <span property="priceCurrency" content="CAD"></span></div></div>`,
+    );
+    expect(extractProduct(html)).toMatchObject({ price: '89', currency: 'CAD', source: 'rdfa' });
+  });
+
+  it('reads OpenGraph product price tags', () => {
+    const html = page(
+      `<meta property="og:title" content="Sofa"><meta property="product:price:amount" content="1299.00">
+       <meta property="product:price:currency" content="SEK"><meta property="product:availability" content="in stock">`,
+      '<h1>Sofa</h1>',
+    );
+    expect(extractProduct(html)).toMatchObject({
+      price: '1299',
+      currency: 'SEK',
+      availability: 'InStock',
+      source: 'meta',
+    });
+  });
+
+  it('uses the JSON-LD price before microdata and meta', () => {
+    const html = page(
+      `${ld({ '@type': 'Product', name: 'A', offers: { price: '10', priceCurrency: 'EUR' } })}<meta property="og:price:amount" content="11">`,
+      '<div itemscope itemtype="http://schema.org/Product"><span itemprop="price">12</span></div>',
+    );
+    expect(extractProduct(html)).toMatchObject({ price: '10', source: 'json-ld' });
+  });
+});
+
+describe('visible-text heuristics', () => {
+  it('takes the current price near the title and buy button, not the struck-through one', () => {
+    const html = page(
+      '',
+      `<header><div class="minicart">Basket £0.00</div></header>
+       <h1>Walnut desk</h1>
+       <div class="pricing"><del class="was-price">£399.00</del> <span class="price-now">£299.00</span></div>
+       <button>Add to basket</button>
+       <section class="related-products"><h2>You may also like</h2><div class="price">£49.00</div></section>`,
+    );
+    expect(extractProduct(html)).toMatchObject({ price: '299', currency: 'GBP', source: 'text' });
+  });
+
+  it('ignores "from" and per-unit prices', () => {
+    const html = page(
+      '',
+      `<h1>Olive oil 5 l</h1><div class="unit-price">€6.00 / l</div><div class="product-price">€30.00</div>
+       <p>Other sizes from €9.99</p><button>In den Warenkorb</button>`,
+    );
+    expect(extractProduct(html).price).toBe('30');
+  });
+
+  it('joins a superscript fraction to the amount', () => {
+    const html = page('', '<h1>Cable</h1><span class="price">$87<sup>11</sup></span>');
+    expect(extractProduct(html).price).toBe('87.11');
+  });
+
+  it('returns no price when the page has none', () => {
+    expect(extractProduct(page('', '<h1>About us</h1><p>Founded in 1999, 25 shops.</p>'))).toMatchObject({
+      price: null,
+      currency: null,
+      source: null,
+    });
+  });
+
+  it('survives broken HTML', () => {
+    const html = '<html><body><h1>Chair<div class="price">12,50 €<span></table></body>';
+    expect(extractProduct(html)).toMatchObject({ price: '12.50', currency: 'EUR' });
+  });
+});
+
+describe('bytes and encodings', () => {
+  it('reads gzip bytes and honours a meta charset', () => {
+    const latin1 = Buffer.from(
+      '<html><head><meta charset="iso-8859-1"></head><body><h1>Caf\xe9</h1><span class="price">3,50 \x80</span></body></html>',
+      'latin1',
+    );
+    const r = extractProductFromBytes(gzipSync(latin1));
+    expect(r).toMatchObject({ price: '3.50', currency: 'EUR', name: 'Café' });
+  });
+
+  it('detects undeclared UTF-8 and flags invalid bytes in a declared charset', () => {
+    expect(decodeHtml(Buffer.from('<p>42 €</p>', 'utf8')).text).toBe('<p>42 €</p>');
+    const bad = decodeHtml(Buffer.from([0x3c, 0x70, 0x3e, 0xff, 0xfe, 0x3c]), 'utf-8');
+    expect(bad.valid).toBe(false);
+  });
+});
