@@ -20,7 +20,7 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewa
   const multiQuery: Record<string, string[]> = {};
   for (const [k, v] of url.searchParams) {
     query[k] = v;
-    (multiQuery[k] ??= []).push(v);
+    multiQuery[k] = [...(multiQuery[k] ?? []), v];
   }
   const contentType = headers['content-type'] ?? '';
   const isText = body.length === 0 || /json|text|csv|x-www-form-urlencoded/.test(contentType);
