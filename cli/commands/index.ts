@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { generateCommand } from './generate.ts';
-import { pricesExtractCommand } from './prices-extract.ts';
 import { mirrorCommand } from './mirror.ts';
+import { pricesExtractCommand } from './prices-extract.ts';
 
 /** Every CLI command. Add one import and one entry per command file. */
 export const commands: Command[] = [generateCommand, pricesExtractCommand, mirrorCommand];
