@@ -66,9 +66,6 @@ export function makeRouter<Deps>(routes: Route<Deps>[], deps: Deps, options: Rou
       const headers = lowerCaseHeaders(event.headers);
       const rawBody =
         event.body == null ? null : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-      const limit = route.rawBodyLimit ?? maxBody;
-      if (rawBody && rawBody.length > limit) throw payloadTooLarge(limit);
-
       let principal = null;
       if (route.auth !== 'public') {
         const token = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
@@ -81,6 +78,9 @@ export function makeRouter<Deps>(routes: Route<Deps>[], deps: Deps, options: Rou
         }
         authorise(principal, route);
       }
+      // Size is checked after authentication, so anonymous callers learn nothing about limits.
+      const limit = route.rawBodyLimit ?? maxBody;
+      if (rawBody && rawBody.length > limit) throw payloadTooLarge(limit);
       const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
       options.rateLimit?.(principal?.subject ?? sourceIp, route as Route<unknown>);
 
