@@ -1,7 +1,15 @@
 import type { Command } from '../command.ts';
+import { devTokenCommand } from './dev-token.ts';
+import { gapCommand } from './gap.ts';
 import { generateCommand } from './generate.ts';
 import { mirrorCommand } from './mirror.ts';
 import { pricesExtractCommand } from './prices-extract.ts';
 
 /** Every CLI command. Add one import and one entry per command file. */
-export const commands: Command[] = [generateCommand, pricesExtractCommand, mirrorCommand];
+export const commands: Command[] = [
+  generateCommand,
+  devTokenCommand,
+  pricesExtractCommand,
+  mirrorCommand,
+  gapCommand,
+];
