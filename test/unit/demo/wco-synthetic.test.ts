@@ -9,7 +9,7 @@ function generate(rows: number, seed: number) {
 }
 
 describe('WCO BACUDA synthetic demo generator', () => {
-  const { lines, header, records } = generate(20_000, 42);
+  const { header, records } = generate(20_000, 42);
 
   it('writes the 14 published columns in order', () => {
     expect(header).toEqual([...WCO_SYNTHETIC_COLUMNS]);
