@@ -17,7 +17,7 @@ export async function writeJson(store: ObjectStore, key: string, value: unknown)
 /** Reads every JSON document under a prefix (small folders: grants, requests, result status docs). */
 export async function readAllJson<T>(store: ObjectStore, prefix: string, suffix = '.json'): Promise<T[]> {
   const keys = (await store.list(prefix)).filter((k) => k.endsWith(suffix));
-  const docs = await Promise.all(keys.map((k) => readJson<T>(store, k)));
+  const docs: (T | undefined)[] = await Promise.all(keys.map((k) => readJson<T>(store, k)));
   return docs.filter((d): d is T => d !== undefined);
 }
 
