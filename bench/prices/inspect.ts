@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { loadBuffer } from 'cheerio';
+import { load } from 'cheerio';
+import { decodeHtml } from '../../shared/prices/extract/decode.ts';
 import type { DomNode } from '../../shared/prices/extract/dom.ts';
 import { extractFromDom } from '../../shared/prices/extract/extract.ts';
 import { visiblePriceCandidates } from '../../shared/prices/extract/visible.ts';
@@ -12,7 +13,7 @@ import { visiblePriceCandidates } from '../../shared/prices/extract/visible.ts';
 const file = process.argv[2];
 const bytes = readFileSync(file);
 const body = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
-const $ = loadBuffer(body, { xml: { xmlMode: false, decodeEntities: true } });
+const $ = load(decodeHtml(body).text, { xml: { xmlMode: false, decodeEntities: true } });
 const root = $.root()[0] as unknown as DomNode;
 console.log(extractFromDom(root));
 for (const c of visiblePriceCandidates(root, { localCurrency: null }).slice(0, Number(process.argv[3] ?? 12)))

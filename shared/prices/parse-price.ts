@@ -72,6 +72,24 @@ export function parseNumberToken(
   return canonicalAmount(digitsOnly(head), tail);
 }
 
+/** The numbers in a text, split the way parseNumberToken reads them ("4.599,00 1.200,00" is two). */
+export function numberTokens(text: string): { token: string; index: number }[] {
+  const out: { token: string; index: number }[] = [];
+  for (const m of text.matchAll(NUMBER_RE)) {
+    let rest = m[0];
+    let at = m.index;
+    while (rest) {
+      const cut = /[\u00a0\u202f\u2009 ](?!\d{3}(?!\d))/.exec(rest);
+      const piece = cut ? rest.slice(0, cut.index) : rest;
+      out.push({ token: piece, index: at });
+      if (!cut) break;
+      at += cut.index + 1;
+      rest = rest.slice(cut.index + 1);
+    }
+  }
+  return out;
+}
+
 /**
  * Parses the price in a short text. When a currency is present, the number next to it wins
  * ("Save 20% now £12.99" → 12.99); otherwise the first number not followed by "%".
@@ -81,7 +99,7 @@ export function parsePrice(text: string | null | undefined, opts: ParseOptions =
   const s = String(text).replace(/\s+/g, ' ').trim();
   if (!s || s.length > 300) return null;
   const currency = findCurrencyInText(s, opts.localCurrency ?? null);
-  const tokens = [...s.matchAll(NUMBER_RE)].filter((m) => !/^\s*%/.test(s.slice(m.index + m[0].length)));
+  const tokens = numberTokens(s).filter((m) => !/^\s*%/.test(s.slice(m.index + m.token.length)));
   if (tokens.length === 0) return null;
   let chosen = tokens[0];
   if (currency && tokens.length > 1) {
@@ -90,7 +108,7 @@ export function parsePrice(text: string | null | undefined, opts: ParseOptions =
     let best = Number.POSITIVE_INFINITY;
     for (const t of tokens) {
       const start = t.index;
-      const end = t.index + t[0].length;
+      const end = t.index + t.token.length;
       for (const at of marks) {
         const d = at >= end ? at - end : start - at;
         if (d >= 0 && d < best) {
@@ -100,7 +118,10 @@ export function parsePrice(text: string | null | undefined, opts: ParseOptions =
       }
     }
   }
-  const amount = parseNumberToken(chosen[0], { ...opts, currency: currency ?? opts.localCurrency ?? null });
+  const amount = parseNumberToken(chosen.token, {
+    ...opts,
+    currency: currency ?? opts.localCurrency ?? null,
+  });
   if (amount === null) return null;
   return { amount, currency };
 }

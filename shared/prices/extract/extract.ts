@@ -2,9 +2,9 @@ import { gunzipSync } from 'node:zlib';
 import { load } from 'cheerio';
 import { currencyFromUrl, normalizeCurrency } from '../currency.ts';
 import { decodeHtml } from './decode.ts';
-import { type DomElement, type DomNode, isText, textOf, walkElements } from './dom.ts';
+import { type DomNode, isText, textOf, walkElements } from './dom.ts';
 import { type Json, parseJsonLd, productsFromJsonLd } from './json-ld.ts';
-import { collectMetas, productFromMeta, productsFromMarkup } from './markup.ts';
+import { productFromMeta, productsFromMarkup } from './markup.ts';
 import type { ExtractedProduct, PriceSource, ProductCandidate } from './types.ts';
 import { type VisibleCandidate, visiblePriceCandidates } from './visible.ts';
 
@@ -62,44 +62,66 @@ function mainProduct(cands: ProductCandidate[], title: Set<string>): ProductCand
   return best;
 }
 
-function localCurrencyOf(root: DomNode, url: string | undefined, metas: Map<string, string>): string | null {
+function localCurrencyOf(url: string | undefined, lang: string, metas: Map<string, string>): string | null {
   const fromUrl = currencyFromUrl(url ?? metas.get('og:url'));
   if (fromUrl) return fromUrl;
-  let lang = '';
-  walkElements(root, (el) => {
-    if (el.name === 'html') lang = el.attribs.lang ?? '';
-    return false;
-  });
   const region = (lang || metas.get('og:locale') || '').split(/[-_]/)[1];
   return region ? currencyFromUrl(`https://x.${region.toLowerCase()}/`) : null;
 }
 
 export function extractFromDom(root: DomNode, opts: ExtractOptions = {}): ExtractedProduct {
-  const metas = collectMetas(root);
-  const local = localCurrencyOf(root, opts.url, metas);
-
-  const ldDocs: Json[] = [];
+  // One pass for the page-level facts: meta tags, JSON-LD, language, title, and whether microdata/RDFa exist.
+  const metas = new Map<string, string>();
+  const ldTexts: string[] = [];
   let h1Text = '';
   let titleText = '';
+  let lang = '';
+  let canonical: string | undefined;
+  let hasMicrodata = false;
+  let hasRdfa = false;
   walkElements(root, (el) => {
-    if (el.name === 'script') {
-      if ((el.attribs.type ?? '').toLowerCase().includes('ld+json')) {
-        const text = el.children.map((c) => (isText(c) ? c.data : '')).join('');
-        const doc = parseJsonLd(text);
-        if (doc !== undefined) ldDocs.push(doc);
+    const a = el.attribs;
+    switch (el.name) {
+      case 'script':
+        if ((a.type ?? '').toLowerCase().includes('ld+json'))
+          ldTexts.push(el.children.map((c) => (isText(c) ? c.data : '')).join(''));
+        return false;
+      case 'style':
+        return false;
+      case 'meta': {
+        const key = (a.property ?? a.name ?? '').toLowerCase();
+        if (key && a.content !== undefined && !metas.has(key)) metas.set(key, a.content);
+        break;
       }
-      return false;
+      case 'html':
+        lang = a.lang ?? a['xml:lang'] ?? '';
+        break;
+      case 'link':
+        if (a.rel === 'canonical' && a.href) canonical = a.href;
+        break;
+      case 'h1':
+        if (!h1Text) h1Text = textOf(el, 300);
+        break;
+      case 'title':
+        if (!titleText) titleText = textOf(el, 300);
+        break;
     }
-    if (el.name === 'h1' && !h1Text) h1Text = textOf(el as DomElement, 300);
-    if (el.name === 'title' && !titleText) titleText = textOf(el as DomElement, 300);
+    if (!hasMicrodata && a.itemscope !== undefined) hasMicrodata = true;
+    if (!hasRdfa && a.typeof !== undefined) hasRdfa = true;
     return true;
   });
+  const local = localCurrencyOf(opts.url ?? canonical, lang, metas);
+  const ldDocs: Json[] = [];
+  for (const t of ldTexts) {
+    const doc = parseJsonLd(t);
+    if (doc !== undefined) ldDocs.push(doc);
+  }
   const title = words(`${h1Text} ${metas.get('og:title') ?? ''}`);
 
   const bySource: Record<string, ProductCandidate | undefined> = {
     'json-ld': mainProduct(productsFromJsonLd(ldDocs, local), title),
-    microdata: mainProduct(productsFromMarkup(root, false, local), title),
-    rdfa: mainProduct(productsFromMarkup(root, true, local), title),
+    microdata: hasMicrodata ? mainProduct(productsFromMarkup(root, false, local), title) : undefined,
+    rdfa: hasRdfa ? mainProduct(productsFromMarkup(root, true, local), title) : undefined,
     meta: productFromMeta(metas, local) ?? undefined,
   };
   const all = SOURCES.map((s) => bySource[s]).filter((c): c is ProductCandidate => !!c);

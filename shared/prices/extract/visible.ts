@@ -1,5 +1,5 @@
 import { findCurrencyInText } from '../currency.ts';
-import { parsePrice } from '../parse-price.ts';
+import { numberTokens, parsePrice } from '../parse-price.ts';
 import { type DomElement, type DomNode, isElement, isText, textOf } from './dom.ts';
 
 /**
@@ -53,27 +53,45 @@ interface Ctx {
   oldAncestor: boolean;
 }
 
-function sigOf(el: DomElement): string {
-  const a = el.attribs;
-  let s = `${a.id ?? ''} ${a.class ?? ''} ${a.itemprop ?? ''}`;
-  for (const k in a)
-    if (k.startsWith('data-') && k.length < 30) s += ` ${k.slice(5)} ${a[k].length < 40 ? a[k] : ''}`;
+const TEST_ID_ATTRS = ['data-testid', 'data-test', 'data-qa', 'data-automation-id', 'data-component'];
+
+/** The element's naming signals: id, class, itemprop, data-* attribute names and test ids. */
+function sigOf(a: Record<string, string>): string {
+  let s = '';
+  for (const k in a) {
+    if (k === 'id' || k === 'class' || k === 'itemprop') s += ` ${a[k]}`;
+    else if (k.startsWith('data-')) s += TEST_ID_ATTRS.includes(k) ? ` ${k} ${a[k]}` : ` ${k}`;
+  }
   return s;
 }
 
-function isRegion(el: DomElement): boolean {
-  if (REGION_TAGS.has(el.name)) return true;
-  const a = el.attribs;
-  const tokens = `${a.id ?? ''} ${a.class ?? ''} ${a['data-component'] ?? ''}`.split(/\s+/);
-  for (const t of tokens) if (t && t.length < 60 && REGION_TOKEN.test(t)) return true;
+function isRegion(name: string, a: Record<string, string>): boolean {
+  if (REGION_TAGS.has(name)) return true;
+  const ids = `${a.id ?? ''} ${a.class ?? ''}`;
+  if (ids.length < 2) return false;
+  for (const t of ids.split(/\s+/))
+    if (t && t.length < 60 && REGION_TOKEN.test(t) && !/price|prix|preis/i.test(t)) return true;
   return false;
 }
 
-function directText(el: DomElement): string {
-  let s = '';
-  for (const c of el.children) if (isText(c)) s += c.data;
-  return s;
-}
+const BLOCK = new Set([
+  'br',
+  'div',
+  'p',
+  'li',
+  'td',
+  'th',
+  'tr',
+  'dd',
+  'dt',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'section',
+]);
+const TEXT_LIMIT = 120;
+const BIG_FONT = /font(?:-size)?\s*:[^;]*?(\d{2,3})px/i;
 
 export interface VisibleOptions {
   localCurrency: string | null;
@@ -82,79 +100,118 @@ export interface VisibleOptions {
 }
 
 export function visiblePriceCandidates(root: DomNode, opts: VisibleOptions): VisibleCandidate[] {
-  const raw: (VisibleCandidate & { sigScore: number })[] = [];
+  const raw: VisibleCandidate[] = [];
   let order = 0;
   const h1s: { order: number; region: boolean; text: string }[] = [];
   const buyOrders: number[] = [];
-  const visit = (el: DomElement, ctx: Ctx): void => {
+
+  /** Visits an element; returns its text when short (≤ TEXT_LIMIT), else null. Candidates are scored bottom-up. */
+  const visit = (el: DomElement, ctx: Ctx): string | null => {
     order++;
     const myOrder = order;
     const name = el.name;
-    if (SKIP_TAGS.has(name)) return;
+    if (SKIP_TAGS.has(name)) return '';
     const a = el.attribs;
-    const style = a.style ?? '';
-    const sig = sigOf(el);
-    const priceSig = PRICE_SIG.test(sig);
-    const oldSig = OLD_SIG.test(sig);
-    const next: Ctx = {
-      struck: ctx.struck || STRIKE_TAGS.has(name) || /line-through/i.test(style),
-      hidden:
-        ctx.hidden || a.hidden !== undefined || /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style),
-      region: ctx.region || isRegion(el),
-      priceAncestor: ctx.priceAncestor || priceSig,
-      oldAncestor:
-        ctx.oldAncestor ||
-        (priceSig && oldSig) ||
-        /\b(?:old|was|regular|list|original|compare)[-_]?price/i.test(sig),
-    };
-    if (name === 'h1') h1s.push({ order: myOrder, region: next.region, text: textOf(el, 300) });
-    if (
-      (name === 'button' || name === 'input' || name === 'a') &&
-      BUY_TEXT.test(
-        `${a.value ?? ''} ${a.title ?? ''} ${a['aria-label'] ?? ''} ${sig} ${name === 'input' ? '' : textOf(el, 60)}`,
-      )
-    )
-      buyOrders.push(myOrder);
-    if (name !== 'button') {
-      const own = directText(el);
-      const ownHasDigit = /\d/.test(own);
-      if (priceSig || (ownHasDigit && own.length < 80)) {
-        const text = textOf(el, 120);
-        if (text.length > 0 && text.length <= 70 && /\d/.test(text)) {
-          const currency = findCurrencyInText(text, opts.localCurrency);
-          if (priceSig || currency) {
-            const parsed = parsePrice(text, { localCurrency: opts.localCurrency });
-            if (parsed && Number(parsed.amount) > 0 && Number(parsed.amount) < 1e9) {
-              let sigScore = 0;
-              if (priceSig) sigScore += 3;
-              if (next.priceAncestor && !priceSig) sigScore += 1;
-              if (priceSig && MAIN_SIG.test(sig)) sigScore += 1;
-              if (a.itemprop === 'price' || a.property === 'price') sigScore += 1;
-              let score = sigScore;
-              if (currency) score += 2;
-              const old = next.struck || oldSig || next.oldAncestor;
-              if (next.struck) score -= 6;
-              if (oldSig || next.oldAncestor) score -= 4;
-              if (next.region) score -= 4;
-              if (next.hidden) score -= 2;
-              if (FROM_TEXT.test(text)) score -= 3;
-              if (text.replace(/[\d\s.,'’]/g, '').length > 12) score -= 1;
-              raw.push({
-                amount: parsed.amount,
-                currency: parsed.currency,
-                score,
-                order: myOrder,
-                text,
-                old,
-                sigScore,
-              });
-            }
-          }
-        }
-      }
+    let next = ctx;
+    let sig = '';
+    let priceSig = false;
+    let oldSig = false;
+    let bigFont = false;
+    // Fast path: elements without attributes carry no signal (only their tag can).
+    let hasAttrs = false;
+    for (const _ in a) {
+      hasAttrs = true;
+      break;
     }
-    for (const c of el.children) if (isElement(c)) visit(c, next);
+    if (hasAttrs || STRIKE_TAGS.has(name) || REGION_TAGS.has(name)) {
+      const style = a.style ?? '';
+      sig = sigOf(a);
+      priceSig = PRICE_SIG.test(sig);
+      oldSig = OLD_SIG.test(sig);
+      const fm = style ? BIG_FONT.exec(style) : null;
+      bigFont = fm !== null && Number(fm[1]) >= 18;
+      next = {
+        struck: ctx.struck || STRIKE_TAGS.has(name) || /line-through/i.test(style),
+        hidden:
+          ctx.hidden || a.hidden !== undefined || /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style),
+        region: ctx.region || isRegion(name, a),
+        priceAncestor: ctx.priceAncestor || priceSig,
+        oldAncestor:
+          ctx.oldAncestor ||
+          (priceSig && oldSig) ||
+          /\b(?:old|was|regular|list|original|compare)[-_]?price/i.test(sig),
+      };
+    }
+
+    let text = BLOCK.has(name) ? ' ' : '';
+    let long = false;
+    for (const c of el.children) {
+      if (isText(c)) {
+        if (!long) text += c.data;
+      } else if (isElement(c)) {
+        const t = visit(c, next);
+        if (long) continue;
+        if (t === null) long = true;
+        else if (c.name === 'sup' && /^\s*\d{2}\s*$/.test(t) && /\d\s*$/.test(text))
+          text = `${text.trimEnd()}.${t.trim()}`;
+        else text += t;
+      }
+      if (!long && text.length > TEXT_LIMIT) long = true;
+    }
+    if (BLOCK.has(name)) text += ' ';
+
+    if (name === 'h1')
+      h1s.push({ order: myOrder, region: next.region, text: long ? textOf(el, 300) : text.trim() });
+    if (name === 'button' || name === 'input' || name === 'a') {
+      const label = `${a.value ?? ''} ${a.title ?? ''} ${a['aria-label'] ?? ''} ${sig} ${long ? '' : text}`;
+      if (BUY_TEXT.test(label)) buyOrders.push(myOrder);
+    }
+    if (long) return null;
+    if (name !== 'button' && name !== 'a' && /\d/.test(text)) {
+      const t = text.replace(/\s+/g, ' ').trim();
+      if (t.length <= 70) scoreCandidate(t, myOrder, a, sig, priceSig, oldSig, bigFont, next);
+    }
+    return text;
   };
+
+  const scoreCandidate = (
+    text: string,
+    myOrder: number,
+    a: Record<string, string>,
+    sig: string,
+    priceSig: boolean,
+    oldSig: boolean,
+    bigFont: boolean,
+    ctx: Ctx,
+  ) => {
+    const currency = findCurrencyInText(text, opts.localCurrency);
+    if (!priceSig && !currency && !(ctx.priceAncestor && bigFont)) return;
+    const parsed = parsePrice(text, { localCurrency: opts.localCurrency });
+    if (!parsed || !(Number(parsed.amount) > 0) || Number(parsed.amount) >= 1e9) return;
+    let score = 0;
+    if (priceSig) score += 3;
+    if (ctx.priceAncestor && !priceSig) score += 1;
+    if (priceSig && MAIN_SIG.test(sig)) score += 1;
+    if (a.itemprop === 'price' || a.property === 'price') score += 1;
+    if (bigFont) score += 1.5;
+    if (currency) score += 2;
+    const old = ctx.struck || oldSig || ctx.oldAncestor;
+    if (ctx.struck) score -= 6;
+    if (oldSig || ctx.oldAncestor) score -= 4;
+    if (ctx.region) score -= 4;
+    if (ctx.hidden) score -= 2;
+    if (FROM_TEXT.test(text)) score -= 3;
+    // A container holding several prices (old and new, or a list) is not itself the price.
+    const amounts = new Set(
+      numberTokens(text)
+        .filter((n) => /\d/.test(n.token) && !/^\s*%/.test(text.slice(n.index + n.token.length)))
+        .map((n) => n.token),
+    );
+    if (amounts.size > 1) score -= 3;
+    if (text.replace(/[\d\s.,'’]/g, '').length > 12) score -= 1;
+    raw.push({ amount: parsed.amount, currency: parsed.currency, score, order: myOrder, text, old });
+  };
+
   const start: Ctx = {
     struck: false,
     hidden: false,
