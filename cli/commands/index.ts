@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { devTokenCommand } from './dev-token.ts';
 import { gapCommand } from './gap.ts';
 import { generateCommand } from './generate.ts';
+import { ingestCommand } from './ingest.ts';
 import { mirrorCommand } from './mirror.ts';
 import { pricesExtractCommand } from './prices-extract.ts';
 
@@ -12,4 +13,5 @@ export const commands: Command[] = [
   pricesExtractCommand,
   mirrorCommand,
   gapCommand,
+  ingestCommand,
 ];

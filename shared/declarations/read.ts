@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import type { ColumnMapping, RowError } from '../ingest/layout.ts';
+import { type ColumnMapping, type RowError, recordBuilder } from '../ingest/layout.ts';
 import { type ReadInfo, readRows } from '../ingest/read.ts';
 import { type ByteSource, fileBytes } from '../ingest/source.ts';
-import type { Declaration } from './canonical.ts';
+import { DECLARATION_FIELDS, type Declaration } from './canonical.ts';
 import { DECLARATION_FIELD_DEFS } from './fields.ts';
 import { BUILTIN_DECLARATION_LAYOUTS } from './layouts.ts';
 
@@ -29,6 +29,8 @@ export interface ReadDeclarationsOptions {
   info?: ReadInfo;
 }
 
+const toDeclaration = recordBuilder<Declaration>(DECLARATION_FIELDS);
+
 /** Layouts known for declarations: built-ins plus any registered ones. */
 export function declarationLayouts(extra: readonly ColumnMapping[] = []): ColumnMapping[] {
   return [...BUILTIN_DECLARATION_LAYOUTS, ...extra];
@@ -53,7 +55,7 @@ export function readDeclarationBatches(
       yield batch.map((r) => ({
         rowNumber: r.rowNumber,
         line: r.line,
-        declaration: r.values as unknown as Declaration,
+        declaration: toDeclaration(r.values),
         errors: r.errors,
       }));
     }

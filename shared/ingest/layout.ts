@@ -41,9 +41,13 @@ export interface RowError {
   message: string;
 }
 
-/** One converted row: canonical values (null where missing or invalid) plus every problem found. */
+/**
+ * One converted row: canonical values in the dataset's field order (null where missing or invalid) plus
+ * every problem found. Positional rather than keyed: building a 26-key object per row cost a quarter of
+ * the read time in profiles.
+ */
 export interface ConvertedRow {
-  values: Record<string, unknown>;
+  values: unknown[];
   errors: RowError[];
 }
 
@@ -155,7 +159,7 @@ export function compileLayout(
     mapping,
     header,
     convert(cells: string[]): ConvertedRow {
-      const values: Record<string, unknown> = {};
+      const values: unknown[] = new Array(plan.length);
       let errors: RowError[] | undefined;
       if (cells.length !== width) {
         errors = [{ field: '*', message: `expected ${width} fields, found ${cells.length}` }];
@@ -163,16 +167,16 @@ export function compileLayout(
       for (let k = 0; k < plan.length; k++) {
         const p = plan[k];
         if (p.at < 0) {
-          values[p.name] = p.fallback;
+          values[k] = p.fallback;
           continue;
         }
         const v = p.convert(cells[p.at] ?? '');
         if (v instanceof Invalid) {
-          values[p.name] = null;
+          values[k] = null;
           if (!errors) errors = [];
           errors.push({ field: p.name, column: p.column, message: v.message });
         } else {
-          values[p.name] = v;
+          values[k] = v;
         }
       }
       return { values, errors: errors ?? NO_ERRORS };
@@ -185,4 +189,14 @@ const NO_ERRORS: RowError[] = Object.freeze([]) as unknown as RowError[];
 /** Formats a row's errors as one quarantine reason. */
 export function describeErrors(errors: RowError[]): string {
   return errors.map((e) => (e.column ? `${e.field} (${e.column}): ${e.message}` : e.message)).join('; ');
+}
+
+/**
+ * Builds objects from positional values with one fixed shape (a generated object literal), which V8
+ * handles far faster than keys added one by one. Field names come from dataset definitions, never input.
+ */
+export function recordBuilder<T>(names: readonly string[]): (values: unknown[]) => T {
+  for (const n of names) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new Error(`bad field name ${n}`);
+  const body = `return { ${names.map((n, i) => `${n}: v[${i}]`).join(', ')} };`;
+  return new Function('v', body) as (values: unknown[]) => T;
 }

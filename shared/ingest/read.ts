@@ -15,7 +15,8 @@ export interface ParsedRow {
   rowNumber: number;
   /** 1-based physical line where the record starts in the (decompressed) file. */
   line: number;
-  values: Record<string, unknown>;
+  /** Canonical values in the dataset's field order. */
+  values: unknown[];
   /** Empty when the row is valid. */
   errors: RowError[];
 }
