@@ -3,6 +3,7 @@ import type { QueryEngine, Row } from '../ports/query-engine.ts';
 import { DEFAULT_GAP_SETTINGS, type GapSettings, gapBreakdownSql, gapLinesSql } from './sql.ts';
 
 export { type DeclarationsLoadReport, loadDeclarationsFile } from './load-declarations.ts';
+export { type GapResponse, gapResponse } from './response.ts';
 export { DEFAULT_GAP_SETTINGS, type GapSettings, gapBreakdownSql, gapLinesSql };
 
 export interface GapTotals {

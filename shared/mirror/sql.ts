@@ -192,17 +192,15 @@ export function ratesCte(source: string): string {
   )`;
 }
 
-/** The full mirror table SQL (unfiltered statistics, filtered output). */
-export function mirrorTableSql(
-  settings: MirrorSettings,
-  filters: MirrorFilters = {},
-  tail = '',
-): { sql: string; params: SqlValue[] } {
+/**
+ * The CTEs up to `mirror` (every pair with its statistics, computed over all pairs so that flags do not
+ * depend on the filters), for callers that select from `mirror` in several ways in one statement.
+ */
+export function mirrorCtes(settings: MirrorSettings): string {
   const f = literal(settings.cifFobFactor, 'cifFobFactor');
   const z = literal(settings.zThreshold, 'zThreshold');
   const rate = literal(settings.defaultRatePercent, 'defaultRatePercent');
-  const { where, params } = filterClause(filters);
-  const sql = `WITH ${pairsCte()},
+  return `${pairsCte()},
   ${medianCte('medians', 'pairs', 'log_ratio')},
   deviations AS (
     SELECT p.product, abs(p.log_ratio - m.value) AS deviation
@@ -241,7 +239,17 @@ export function mirrorTableSql(
            GREATEST(CAST(export_value AS DOUBLE) * cif_fob_factor - CAST(import_value AS DOUBLE), 0)
              * duty_rate_percent / 100 AS potential_duty_loss
     FROM scored
-  )
+  )`;
+}
+
+/** The full mirror table SQL (unfiltered statistics, filtered output). */
+export function mirrorTableSql(
+  settings: MirrorSettings,
+  filters: MirrorFilters = {},
+  tail = '',
+): { sql: string; params: SqlValue[] } {
+  const { where, params } = filterClause(filters);
+  const sql = `WITH ${mirrorCtes(settings)}
   SELECT ${MIRROR_COLUMNS.join(', ')} FROM mirror ${where} ${tail}`;
   return { sql, params };
 }
