@@ -1,0 +1,5 @@
+import { cloudPipelineDeps } from '../pipeline-common/cloud-deps.ts';
+import { makeIngestPriceObservationsHandler } from './handler.ts';
+
+// Lambda entry: S3 + Athena, configured by the environment CDK sets.
+export const handler = makeIngestPriceObservationsHandler(cloudPipelineDeps());

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { rankOrder, selectionSize } from '../../fraud/metrics.ts';
+import { FraudScorer } from '../../fraud/model.ts';
+import { parseInput, partitionSchema, type RunRef, runRefSchema, type StageResult } from '../contracts.ts';
+import { ValidationError } from '../errors.ts';
+import { readStage } from '../runs.ts';
+import { type PipelineDeps, runStage } from '../stage.ts';
+import { currentModelKey, readModelAt } from './fraud-model-store.ts';
+import { declarationsOfPartition } from './lake.ts';
+import { putJson, stagingPrefix } from './staging.ts';
+
+const input = z.object({ run: runRefSchema, partition: partitionSchema.nullable() });
+
+/** Share of declarations in the selection list (the inspection budget), in percent. */
+export const SELECTION_PERCENT = 5;
+
+/** The model this run scores with: the one it just trained, else the administration's current model. */
+async function modelFor(deps: PipelineDeps, run: RunRef): Promise<string> {
+  const trained = await readStage(deps.store, run, 'TrainFraudModel');
+  const loc = (trained?.output as StageResult | undefined)?.locations?.[0];
+  if (trained?.status === 'SUCCEEDED' && loc) return loc;
+  const current = await currentModelKey(deps.store, run.administration);
+  if (!current) throw new ValidationError(`no fraud model for ${run.administration}: train one first`);
+  return current;
+}
+
+/** Scores one partition of declarations and writes scores and the k% selection list to the run's staging folder. */
+export async function scoreFraudPartition(deps: PipelineDeps, event: unknown): Promise<StageResult> {
+  const { run, partition } = parseInput('ScoreFraudPartition', input, event);
+  if (!partition)
+    return { series: 'fraud', locations: [], summary: {}, skipped: 'the object is not in a partition' };
+  const id = `${partition.year}-${String(partition.month).padStart(2, '0')}`;
+  return runStage(deps, run, `ScoreFraudPartition-${id}`, async () => {
+    const decls = await declarationsOfPartition(deps.query, partition);
+    if (decls.length === 0)
+      return {
+        series: 'fraud',
+        locations: [],
+        summary: { partition: id, rows: 0 },
+        skipped: 'empty partition',
+      };
+    const modelLoc = await modelFor(deps, run);
+    const scorer = new FraudScorer(await readModelAt(deps.store, modelLoc));
+    const scored = scorer.score(decls);
+    const order = rankOrder(scored.priority, scored.soft);
+    const k = selectionSize(decls.length, SELECTION_PERCENT);
+    const rows = Array.from(order, (i, rank) => ({
+      rank: rank + 1,
+      declarationId: decls[i].declarationId,
+      itemNumber: decls[i].itemNumber,
+      date: decls[i].date,
+      probability: scored.probability[i],
+      priority: scored.priority[i],
+    }));
+    const prefix = `${stagingPrefix(run, 'fraud')}${id}/`;
+    await putJson(deps.store, `${prefix}scores.json`, { model: modelLoc, partition, rows });
+    await putJson(deps.store, `${prefix}selection.json`, {
+      model: modelLoc,
+      partition,
+      percent: SELECTION_PERCENT,
+      rows: rows.slice(0, k),
+    });
+    deps.log?.(`ScoreFraudPartition: ${run.administration} ${id}: ${decls.length} scored, ${k} selected`);
+    return {
+      series: 'fraud',
+      locations: [`${prefix}scores.json`, `${prefix}selection.json`],
+      summary: { partition: id, rows: decls.length, selected: k, model: modelLoc },
+    };
+  });
+}
