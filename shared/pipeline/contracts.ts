@@ -7,11 +7,9 @@ import { ValidationError } from './errors.ts';
  * malformed schedule or event fails in the first stage with a clear ValidationError (never retried).
  */
 
-const adminCode = z
-  .string()
-  .refine(isAdministrationCode, {
-    message: 'must be an administration code (2-8 capital letters, e.g. XAA)',
-  });
+const adminCode = z.string().refine(isAdministrationCode, {
+  message: 'must be an administration code (2-8 capital letters, e.g. XAA)',
+});
 
 /** A run id is the Step Functions execution name (80 chars of [A-Za-z0-9-_]), so the same id works locally. */
 export const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
