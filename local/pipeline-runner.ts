@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { makeStageHandler } from '../functions/pipeline-common/make-stage-handler.ts';
 import { DuckDbQueryEngine } from '../shared/adapters/duckdb-query-engine.ts';
 import { FsObjectStore } from '../shared/adapters/fs-object-store.ts';
+import { writeDemoFile } from '../shared/demo/write-demo-file.ts';
 import { localLakeTables } from '../shared/ingest/datasets.ts';
+import { ingestUpload } from '../shared/ingest/ingest.ts';
+import { LocalKeyStore } from '../shared/ingest/local-key-store.ts';
+import { fileBytes } from '../shared/ingest/source.ts';
 import {
   type AslDefinition,
   type PipelineFunction,
@@ -308,5 +315,42 @@ export async function runWeeklyPipelineLocally(options: {
     });
   } finally {
     await query.close();
+  }
+}
+
+/**
+ * Fills a store with demo data for the pipeline: for each administration, two years of generated WCO-format
+ * declarations, ingested exactly as an upload is (validated, pseudonymised, partitioned Parquet + manifest).
+ * Two years, because the revenue forecast needs two full seasons.
+ */
+export async function seedPipelineDemo(options: {
+  root: string;
+  admins: readonly string[];
+  rowsPerAdmin: number;
+  log?: (line: string) => void;
+}): Promise<void> {
+  const log = options.log ?? (() => {});
+  const store = new FsObjectStore(options.root);
+  const keys = new LocalKeyStore(options.root);
+  const tmp = await mkdtemp(join(tmpdir(), 'bacuda-demo-'));
+  try {
+    for (const [i, admin] of options.admins.entries()) {
+      for (const [j, year] of [2012, 2013].entries()) {
+        const fileName = `demo declarations ${year}.csv`;
+        const path = join(tmp, `${admin}-${fileName}`);
+        await writeDemoFile(path, {
+          rows: Math.ceil(options.rowsPerAdmin / 2),
+          seed: 1000 + 10 * i + j,
+          year,
+        });
+        const manifest = await ingestUpload(
+          { store, keys, log: () => {} },
+          { admin, dataset: 'declarations', fileName, open: async () => fileBytes(path) },
+        );
+        log(`demo: ${admin} ${year}: ${manifest.rowsAccepted} declarations ingested`);
+      }
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
   }
 }

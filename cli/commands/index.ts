@@ -4,6 +4,7 @@ import { gapCommand } from './gap.ts';
 import { generateCommand } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
 import { mirrorCommand } from './mirror.ts';
+import { pipelineRunCommand } from './pipeline-run.ts';
 import { pricesExtractCommand } from './prices-extract.ts';
 
 /** Every CLI command. Add one import and one entry per command file. */
@@ -14,4 +15,5 @@ export const commands: Command[] = [
   mirrorCommand,
   gapCommand,
   ingestCommand,
+  pipelineRunCommand,
 ];

@@ -47,9 +47,14 @@ export async function publishRun(deps: PipelineDeps, input: unknown): Promise<Pu
     const summaries: Record<string, unknown[]> = {};
     for (const [stage, value] of Object.entries(results)) {
       for (const r of flatten(stage, value)) {
-        const published = [];
-        for (const key of r.locations) published.push(await promote(deps, run, r.series, key));
-        outputs[r.series] = [...(outputs[r.series] ?? []), ...published];
+        const list = outputs[r.series] ?? [];
+        for (const key of r.locations) {
+          const published = await promote(deps, run, r.series, key);
+          // Per Series, the result folder (or the artefact itself when it is not a result, e.g. a model version).
+          const location = published === key ? key : resultPrefix(run.administration, r.series, run.runId);
+          if (!list.includes(location)) list.push(location);
+        }
+        outputs[r.series] = list;
         summaries[r.series] = [
           ...(summaries[r.series] ?? []),
           r.skipped ? { skipped: r.skipped } : r.summary,

@@ -14,6 +14,27 @@ const input = z.object({ run: runRefSchema, partition: partitionSchema.nullable(
 /** Share of declarations in the selection list (the inspection budget), in percent. */
 export const SELECTION_PERCENT = 5;
 
+/**
+ * Loaded scorers by model key: a Map over many partitions (and a warm Lambda) parses each forest once. Model
+ * versions are immutable, so the key identifies the content. Bounded to the two most recent.
+ */
+const scorersByStore = new WeakMap<object, Map<string, Promise<FraudScorer>>>();
+function scorerFor(deps: PipelineDeps, key: string): Promise<FraudScorer> {
+  let scorers = scorersByStore.get(deps.store);
+  if (!scorers) {
+    scorers = new Map();
+    scorersByStore.set(deps.store, scorers);
+  }
+  let scorer = scorers.get(key);
+  if (!scorer) {
+    scorer = readModelAt(deps.store, key).then((m) => new FraudScorer(m));
+    scorer.catch(() => scorers?.delete(key));
+    scorers.set(key, scorer);
+    while (scorers.size > 2) scorers.delete(scorers.keys().next().value as string);
+  }
+  return scorer;
+}
+
 /** The model this run scores with: the one it just trained, else the administration's current model. */
 async function modelFor(deps: PipelineDeps, run: RunRef): Promise<string> {
   const trained = await readStage(deps.store, run, 'TrainFraudModel');
@@ -40,7 +61,7 @@ export async function scoreFraudPartition(deps: PipelineDeps, event: unknown): P
         skipped: 'empty partition',
       };
     const modelLoc = await modelFor(deps, run);
-    const scorer = new FraudScorer(await readModelAt(deps.store, modelLoc));
+    const scorer = await scorerFor(deps, modelLoc);
     const scored = scorer.score(decls);
     const order = rankOrder(scored.priority, scored.soft);
     const k = selectionSize(decls.length, SELECTION_PERCENT);

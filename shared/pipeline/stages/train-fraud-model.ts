@@ -34,7 +34,8 @@ export async function trainFraudModelStage(deps: PipelineDeps, event: unknown): 
     }
     const version = `${run.asOf.replaceAll('-', '')}-${run.runId}`.slice(0, 100);
     const key = modelKey(run.administration, version);
-    await putJson(deps.store, key, model);
+    // Compact: a forest is megabytes of JSON, and indentation would double it.
+    await deps.store.put(key, JSON.stringify(model), { contentType: 'application/json' });
     const promoted = (await currentModelKey(deps.store, run.administration)) === null;
     if (promoted)
       await putJson(deps.store, currentPointerKey(run.administration), {
