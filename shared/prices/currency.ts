@@ -262,3 +262,15 @@ export function findCurrencyInText(text: string, localCurrency: string | null = 
   if (amb) return disambiguate(amb[0], localCurrency);
   return null;
 }
+
+const SYMBOL_RE_G = new RegExp(SYMBOL_RE.source, 'gu');
+const AMBIGUOUS_RE_G = new RegExp(AMBIGUOUS_RE.source, 'gu');
+
+/** Start and end offsets of every currency mark (ISO code, symbol, abbreviation) in a text. */
+export function currencyMarks(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (const m of text.matchAll(CODE_RE)) if (ISO_CODES.has(m[1])) out.push([m.index, m.index + 3]);
+  for (const m of text.matchAll(SYMBOL_RE_G)) out.push([m.index, m.index + m[0].length]);
+  for (const m of text.matchAll(AMBIGUOUS_RE_G)) out.push([m.index, m.index + m[0].length]);
+  return out;
+}

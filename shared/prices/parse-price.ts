@@ -1,4 +1,4 @@
-import { findCurrencyInText, THREE_DECIMAL_CURRENCIES } from './currency.ts';
+import { currencyMarks, findCurrencyInText, THREE_DECIMAL_CURRENCIES } from './currency.ts';
 
 /**
  * Locale-aware price parsing: "1.234,56 €", "$1,234.56", "CHF 1'234.50", "₹1,23,456", "R$ 99,90", "129,-".
@@ -104,14 +104,14 @@ export function parsePrice(text: string | null | undefined, opts: ParseOptions =
   let chosen = tokens[0];
   if (currency && tokens.length > 1) {
     // The token closest to a currency mark (symbol or code).
-    const marks = [...s.matchAll(/[^\d\s.,'’\-–—%()/:;!?a-z]+|[A-Z]{3}/g)].map((m) => m.index);
+    const marks = currencyMarks(s);
     let best = Number.POSITIVE_INFINITY;
     for (const t of tokens) {
       const start = t.index;
       const end = t.index + t.token.length;
-      for (const at of marks) {
-        const d = at >= end ? at - end : start - at;
-        if (d >= 0 && d < best) {
+      for (const [ms, me] of marks) {
+        const d = ms >= end ? ms - end : start >= me ? start - me : 0;
+        if (d < best) {
           best = d;
           chosen = t;
         }

@@ -1,4 +1,4 @@
-import { findCurrencyInText } from '../currency.ts';
+import { currencyMarks, findCurrencyInText } from '../currency.ts';
 import { numberTokens, parsePrice } from '../parse-price.ts';
 import { type DomElement, type DomNode, isElement, isText, textOf } from './dom.ts';
 
@@ -25,7 +25,7 @@ const MAIN_SIG =
 const OLD_SIG =
   /old|was|regular|list|strike|compare|original|before|rrp|msrp|uvp|crossed|previous|retail|save|saving|discount|reduction|instal|monthly|per[-_]?unit|unit[-_]?price|base[-_]?price|shipping|delivery|points|range|strikethrough|through|vorher|alt\b|ancien|barr|tachado|crossout|cross-out/i;
 const REGION_TOKEN =
-  /^(?:[\w-]*[-_])?(?:related|recommend\w*|similar\w*|carousel|upsells?|cross[-_]?sells?|recently\w*|also\w*|footer|nav|navbar|navigation|menu|mega\w*|minicart|mini[-_]cart|cart[-_]?drawer|side[-_]?cart|mini[-_]?basket|sidebar|reviews?|suggest\w*|sponsored|compare|bundle\w*|accessor\w*|complete[-_]?the[-_]?look|others|more[-_]?from|you[-_]?may|slider|swiper|slick|owl|listing|search[-_]?results?)(?:[-_][\w-]*)?$/i;
+  /^(?:[\w-]*[-_])?(?:related|recommend\w*|similar\w*|carousel|upsells?|cross[-_]?sells?|recently\w*|also\w*|footer|nav|navbar|navigation|menu|mega\w*|minicart|mini[-_]cart|cart[-_]?drawer|side[-_]?cart|mini[-_]?basket|sidebar|reviews?|suggest\w*|sponsored|compare|bundle\w*|accessor\w*|complete[-_]?the[-_]?look|others|more[-_]?from|you[-_]?may|slider|swiper|slick|owl|listing|search[-_]?results?|swatch(?:es)?)(?:[-_][\w-]*)?$/i;
 const REGION_TAGS = new Set(['footer', 'nav', 'aside', 'header']);
 const SKIP_TAGS = new Set([
   'script',
@@ -41,7 +41,10 @@ const SKIP_TAGS = new Set([
 ]);
 const STRIKE_TAGS = new Set(['del', 's', 'strike']);
 const FROM_TEXT =
-  /(?:^|\s)(?:from|ab|desde|à partir de|a partir de|da|vanaf|od|från|fra|starting at|as low as|was|statt|instead of|rrp|uvp|list price|reg\.?|save|you save|spare|économisez|ahorra|risparmi)(?:\s|:|$)|\/\s*(?:kg|g|l|ml|m|m²|m2|100\s?g|100\s?ml|st|stk|pc|piece|unit|month|mo|mes|mois|monat)\b|\bper\s|\bpro\s|\bje\s|%|\bx\s*\d|\d\s*x\b/i;
+  /(?:^|\s)(?:from|ab|desde|à partir de|a partir de|da|vanaf|od|från|fra|starting at|as low as|was|statt|instead of|rrp|uvp|list price|reg\.?|save|you save|spare|économisez|ahorra|risparmi)(?:\s|:|$)|\/\s*(?:kg|g|l|ml|m|m²|m2|100\s?g|100\s?ml|st|stk|pc|piece|unit|month|mo|mes|mois|monat)\b|\bper\s|\bpro\s|\bje\s|%|\bx\s*\d|\d\s*x\b|每期|每月|分期|monthly|per month|al mese|pro monat|par mois|al mes|\/\s*mes\b|cuotas?|rate da|raten/i;
+/** Words that present a price as the superseded or reference one. */
+const OLD_TEXT =
+  /建議售價|原價|原价|市價|市价|定価|参考価格|希望小売価格|\b(?:rrp|uvp|msrp|was|statt|ehemals|vorher|antes|avant|prima)\b|prix conseillé|prezzo consigliato|precio anterior|list price|regular price|старая цена|было/i;
 const BUY_TEXT =
   /add to (?:cart|bag|basket|trolley)|buy now|buy it now|in den warenkorb|warenkorb|ajouter au panier|aggiungi al carrello|añadir a la cesta|añadir al carrito|agregar al carrito|comprar|adicionar|toevoegen|dodaj do koszyka|do košíku|kosárba|sepete ekle|в корзину|купить|加入購物車|加入购物车|カートに入れる|أضف إلى|הוסף לסל|lisää ostoskoriin|lägg i varukorg|legg i handlekurv|læg i kurv|în coș|u košaricu|ostukorvi/i;
 
@@ -100,10 +103,11 @@ export interface VisibleOptions {
 }
 
 export function visiblePriceCandidates(root: DomNode, opts: VisibleOptions): VisibleCandidate[] {
-  const raw: VisibleCandidate[] = [];
+  const raw: (VisibleCandidate & { cues: { from: boolean; old: boolean } })[] = [];
   let order = 0;
   const h1s: { order: number; region: boolean; text: string }[] = [];
   const buyOrders: number[] = [];
+  const oldAt = new Map<string, number[]>();
 
   /** Visits an element; returns its text when short (≤ TEXT_LIMIT), else null. Candidates are scored bottom-up. */
   const visit = (el: DomElement, ctx: Ctx): string | null => {
@@ -195,21 +199,56 @@ export function visiblePriceCandidates(root: DomNode, opts: VisibleOptions): Vis
     if (a.itemprop === 'price' || a.property === 'price') score += 1;
     if (bigFont) score += 1.5;
     if (currency) score += 2;
-    const old = ctx.struck || oldSig || ctx.oldAncestor;
+    // A container whose price comes from a struck/"was" descendant presents that price as old too
+    // (descendants are scored first, so any recorded order after ours is a descendant).
+    const oldTextual = OLD_TEXT.test(text);
+    const fromOldChild = (oldAt.get(parsed.amount) ?? []).some((o) => o > myOrder);
+    const old = ctx.struck || oldSig || ctx.oldAncestor || oldTextual || fromOldChild;
+    if (old) oldAt.set(parsed.amount, [...(oldAt.get(parsed.amount) ?? []), myOrder]);
+    if (oldTextual || (fromOldChild && !ctx.struck)) score -= 4;
     if (ctx.struck) score -= 6;
     if (oldSig || ctx.oldAncestor) score -= 4;
     if (ctx.region) score -= 4;
     if (ctx.hidden) score -= 2;
-    if (FROM_TEXT.test(text)) score -= 3;
-    // A container holding several prices (old and new, or a list) is not itself the price.
-    const amounts = new Set(
-      numberTokens(text)
-        .filter((n) => /\d/.test(n.token) && !/^\s*%/.test(text.slice(n.index + n.token.length)))
-        .map((n) => n.token),
-    );
+    const fromText = FROM_TEXT.test(text);
+    if (fromText) score -= 3;
+    // A container holding several prices (old and new, or a list) is not itself the price. Price-like numbers
+    // are those touching a currency mark or written with cents.
+    const marks = currencyMarks(text);
+    const amounts = new Set<string>();
+    for (const n of numberTokens(text)) {
+      const end = n.index + n.token.length;
+      const touches = marks.some(([ms, me]) => (ms >= end ? ms - end : n.index - me) <= 2);
+      if (touches || /\d[.,]\d\d$/.test(n.token)) amounts.add(n.token);
+    }
     if (amounts.size > 1) score -= 3;
     if (text.replace(/[\d\s.,'’]/g, '').length > 12) score -= 1;
-    raw.push({ amount: parsed.amount, currency: parsed.currency, score, order: myOrder, text, old });
+    // Cues in this short text also apply to the descendant that carries the same amount ("每期 <span>$98</span>",
+    // "RRP <span>£20</span>"): descendants were recorded just before us, with a higher order.
+    if (fromText || oldTextual) {
+      for (let i = raw.length - 1; i >= 0 && raw[i].order > myOrder; i--) {
+        const d = raw[i];
+        if (d.amount !== parsed.amount) continue;
+        if (fromText && !d.cues.from) {
+          d.score -= 3;
+          d.cues.from = true;
+        }
+        if (oldTextual && !d.cues.old) {
+          d.score -= 4;
+          d.cues.old = true;
+          d.old = true;
+        }
+      }
+    }
+    raw.push({
+      amount: parsed.amount,
+      currency: parsed.currency,
+      score,
+      order: myOrder,
+      text,
+      old,
+      cues: { from: fromText, old: oldTextual },
+    });
   };
 
   const start: Ctx = {

@@ -214,6 +214,23 @@ describe('visible-text heuristics', () => {
     expect(extractProduct(html).price).toBe('30');
   });
 
+  it('ignores instalment prices, variant swatches and multi-price containers', () => {
+    const html = page(
+      '',
+      `<h1>Robot vacuum</h1>
+       <ul class="swatches"><li><span class="price">€199.00</span></li></ul>
+       <div class="box"><s>€349,00</s> <span class="now">€299,00</span></div>
+       <table><tr><td>Pay monthly: 每期<span>$<span>25</span></span></td></tr></table>
+       <button>Add to cart</button>`,
+    );
+    expect(extractProduct(html).price).toBe('299');
+  });
+
+  it('treats a price whose container says "RRP" as old', () => {
+    const html = page('', '<h1>Boots</h1><p>RRP <span>£120.00</span></p><p><span>£89.00</span></p>');
+    expect(extractProduct(html).price).toBe('89');
+  });
+
   it('joins a superscript fraction to the amount', () => {
     const html = page('', '<h1>Cable</h1><span class="price">$87<sup>11</sup></span>');
     expect(extractProduct(html).price).toBe('87.11');
