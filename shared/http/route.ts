@@ -49,6 +49,11 @@ export interface Route<Deps = unknown> {
   response?: z.ZodType;
   /** Accept a raw (non-JSON) body up to this size. */
   rawBodyLimit?: number;
+  /**
+   * A valid request (path parameters, query, body) as an official of XAA would send it: shown in the OpenAPI
+   * document, and used by the table-driven security tests to reach the route's own authorisation.
+   */
+  example?: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
   handler(req: ApiRequest, deps: Deps): Promise<ApiResponse>;
 }
 

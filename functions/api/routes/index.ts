@@ -1,6 +1,20 @@
 import type { Route } from '../../../shared/http/route.ts';
 import type { ApiDeps } from '../deps.ts';
+import { accessRoutes } from './access.ts';
 import { healthRoute } from './health.ts';
+import { openApiRoutes } from './openapi.ts';
+import { resultRoutes } from './results.ts';
+import { seriesRoutes } from './series.ts';
+import { uploadRoutes } from './uploads.ts';
 
 /** Every HTTP route of the platform. One file per route group; register it here. */
-export const apiRoutes: Route<ApiDeps>[] = [healthRoute];
+export const apiRoutes: Route<ApiDeps>[] = [
+  healthRoute,
+  ...seriesRoutes,
+  ...resultRoutes,
+  ...uploadRoutes,
+  ...accessRoutes,
+];
+
+// Last, so the document covers every route registered above (it is built on first request).
+apiRoutes.push(...(openApiRoutes(() => apiRoutes as Route<unknown>[]) as Route<ApiDeps>[]));
