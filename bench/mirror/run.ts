@@ -157,7 +157,6 @@ async function accuracyCheck(): Promise<Record<string, unknown> | null> {
     const s = await querySummary(engine, summarySelect(`(${sql})`), params);
     return {
       file: 'b/efi_comtrade_sawnwood_440799_2005_2014.csv',
-      pairs: s.pairs,
       expectedPairs: 14086,
       ...s,
     };
