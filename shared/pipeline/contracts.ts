@@ -69,7 +69,8 @@ export const partitionSchema = z.object({
   dataset: z.string(),
   administration: adminCode,
   year: z.number().int(),
-  month: z.number().int().min(1).max(12),
+  // 0 holds annual figures (yearly trade statistics), as in the lake's partitioning.
+  month: z.number().int().min(0).max(12),
   /** Object-store prefix of the partition's Parquet files. */
   prefix: z.string(),
 });

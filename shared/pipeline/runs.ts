@@ -27,6 +27,8 @@ export interface RunRecord {
   failure?: { stage: string; error: string; cause: string; at: string };
   /** What started it: the schedule, on demand, or the uploaded object key. */
   trigger: string;
+  /** The execution that last opened the record (Step Functions execution name). */
+  execution?: string;
 }
 
 export interface StageRecord {

@@ -66,6 +66,7 @@ export async function prepareRun(deps: PipelineDeps, event: unknown): Promise<Pr
     publishable: false,
     outputs: {},
     trigger: input.runId ? `re-drive of ${runId}` : input.trigger,
+    execution: execution.name,
   });
   return runStage(
     deps,

@@ -50,7 +50,14 @@ export async function prepareUpload(deps: PipelineDeps, input: unknown): Promise
     asOf: (event.time ?? startedAt).slice(0, 10),
     attempt: (previous?.attempt ?? 0) + 1,
   };
-  await writeRun(deps.store, { ...run, status: 'RUNNING', publishable: false, outputs: {}, trigger: key });
+  await writeRun(deps.store, {
+    ...run,
+    status: 'RUNNING',
+    publishable: false,
+    outputs: {},
+    trigger: key,
+    execution: execution.name,
+  });
   return runStage(
     deps,
     run,

@@ -75,8 +75,11 @@ export async function recordFailure(deps: PipelineDeps, input: unknown): Promise
   const cause = causeMessage(state.failure.Cause);
   const at = deps.now().toISOString();
   let reportKey: string | null = null;
-  if (admin) {
-    const previous = await readRun(deps.store, admin, runId);
+  const previous = admin ? await readRun(deps.store, admin, runId) : undefined;
+  // A request refused before it opened the run (e.g. re-driving a run that already succeeded or is still running)
+  // must not overwrite that run's record: only the execution that opened a record may fail it.
+  const ownsRecord = !previous || previous.execution === undefined || previous.execution === execution.name;
+  if (admin && ownsRecord) {
     const stageKeys = await deps.store.list(stagePrefix(admin, runId));
     reportKey = runKey(admin, runId);
     await writeRun(deps.store, {
