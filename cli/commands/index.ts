@@ -1,5 +1,8 @@
 import type { Command } from '../command.ts';
 import { devTokenCommand } from './dev-token.ts';
+import { forecastCommand } from './forecast.ts';
+import { forecastEvaluateCommand } from './forecast-evaluate.ts';
+import { fraudEvaluateCommand } from './fraud-evaluate.ts';
 import { gapCommand } from './gap.ts';
 import { generateCommand } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
@@ -15,5 +18,8 @@ export const commands: Command[] = [
   mirrorCommand,
   gapCommand,
   ingestCommand,
+  forecastCommand,
+  forecastEvaluateCommand,
   pipelineRunCommand,
+  fraudEvaluateCommand,
 ];
