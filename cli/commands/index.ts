@@ -2,7 +2,6 @@ import type { Command } from '../command.ts';
 import { devTokenCommand } from './dev-token.ts';
 import { forecastCommand } from './forecast.ts';
 import { forecastEvaluateCommand } from './forecast-evaluate.ts';
-import { fraudEvaluateCommand } from './fraud-evaluate.ts';
 import { gapCommand } from './gap.ts';
 import { generateCommand } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
@@ -21,5 +20,4 @@ export const commands: Command[] = [
   forecastCommand,
   forecastEvaluateCommand,
   pipelineRunCommand,
-  fraudEvaluateCommand,
 ];
