@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps.ts';
 import { accessRoutes } from './access.ts';
 import { healthRoute } from './health.ts';
 import { openApiRoutes } from './openapi.ts';
+import { pipelineRunsRoute } from './pipeline-runs.ts';
 import { resultRoutes } from './results.ts';
 import { seriesRoutes } from './series.ts';
 import { uploadRoutes } from './uploads.ts';
@@ -14,6 +15,7 @@ export const apiRoutes: Route<ApiDeps>[] = [
   ...resultRoutes,
   ...uploadRoutes,
   ...accessRoutes,
+  pipelineRunsRoute,
 ];
 
 // Last, so the document covers every route registered above (it is built on first request).
