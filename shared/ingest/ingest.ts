@@ -12,7 +12,7 @@ import {
 } from './datasets.ts';
 import { type ColumnMapping, describeErrors, LayoutError, validateMapping } from './layout.ts';
 import { type Manifest, manifestKey, manifestPrefix, pointerKey, quarantinePrefix } from './manifest.ts';
-import { ColumnBuffer } from './parquet.ts';
+import { ColumnBuffer, InlineParquetEncoder, type ParquetEncoder } from './parquet.ts';
 import { Pseudonymiser, type PseudonymKeyStore } from './pseudonymise.ts';
 import { type ReadInfo, readRows, UnreadableFileError } from './read.ts';
 import { type ByteSource, ByteTap } from './source.ts';
@@ -22,10 +22,12 @@ export interface IngestDeps {
   keys: PseudonymKeyStore;
   now?: () => Date;
   log?: (line: string) => void;
-  /** Rows per Parquet file (default 250k). */
+  /** Rows per Parquet file (default 100k). */
   partRows?: number;
-  /** Rows held in memory across all open partitions before the largest is flushed (default 250k). */
+  /** Rows held in memory across all open partitions before the largest is flushed (default 100k). */
   maxBufferedRows?: number;
+  /** Parquet encoding (inline hyparquet-writer by default). */
+  encoder?: ParquetEncoder;
 }
 
 export interface IngestRequest {
@@ -147,8 +149,9 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => undefined);
-  const partRows = deps.partRows ?? 250_000;
-  const maxBuffered = deps.maxBufferedRows ?? 250_000;
+  const partRows = deps.partRows ?? 100_000;
+  const maxBuffered = deps.maxBufferedRows ?? 100_000;
+  const encoder = deps.encoder ?? new InlineParquetEncoder();
   assertAdmin(req.admin);
   if (!isDatasetName(req.dataset))
     throw new IngestInputError(
@@ -192,17 +195,29 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
   const buffers = new Map<string, { year: number; month: number; buffer: ColumnBuffer }>();
   let buffered = 0;
   let partSeq = 0;
+  // At most one file is being encoded and written while the next one fills: bounded memory, and with a
+  // worker encoder the two overlap.
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async (slot: { year: number; month: number; buffer: ColumnBuffer }) => {
     const rows = slot.buffer.length;
     if (rows === 0) return;
     const key = `${partitionPrefix(dataset.name, admin, slot.year, slot.month)}${sourceId}.${uploadId}.${String(partSeq++).padStart(4, '0')}.parquet`;
-    const bytes = slot.buffer.encode({
-      'bacuda.uploadId': uploadId,
-      'bacuda.schemaVersion': String(dataset.schemaVersion),
-    });
-    await store.put(key, bytes, { contentType: 'application/vnd.apache.parquet' });
-    files.push({ key, rows, year: slot.year, month: slot.month });
+    const specs = slot.buffer.specs;
+    const columns = slot.buffer.take();
     buffered -= rows;
+    await inFlight;
+    const file = { key, rows, year: slot.year, month: slot.month };
+    inFlight = encoder
+      .encode(specs, columns, {
+        'bacuda.uploadId': uploadId,
+        'bacuda.schemaVersion': String(dataset.schemaVersion),
+      })
+      .then((bytes) => store.put(key, bytes, { contentType: 'application/vnd.apache.parquet' }))
+      .then(() => {
+        files.push(file);
+      });
+    // Surface a failure at the next await rather than as an unhandled rejection.
+    inFlight.catch(() => undefined);
   };
 
   const tap = new ByteTap();
@@ -264,8 +279,10 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     }
     Object.assign(info, readInfo);
     for (const slot of buffers.values()) await flush(slot);
+    await inFlight;
     await quarantine.close();
   } catch (err) {
+    await inFlight.catch(() => undefined);
     await cleanup();
     if (!(err instanceof UnreadableFileError || err instanceof LayoutError)) throw err;
     return quarantineWholeFile(deps, req, {
