@@ -16,7 +16,7 @@ import {
   RestApi,
   type UsagePlan,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { IUserPool, OAuthScope } from 'aws-cdk-lib/aws-cognito';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -29,7 +29,7 @@ export interface ApiProps {
   handler: IFunction;
   userPool: IUserPool;
   /** Machine scopes (fraud/score, data/upload, results/read); user tokens pass with `openid`. */
-  scopes: OAuthScope[];
+  scopeNames: string[];
   administrations: readonly string[];
   opsKey: IKey;
   rateLimit: number;
@@ -119,7 +119,7 @@ export class Api extends Construct {
       authorizationType: AuthorizationType.COGNITO,
       // API Gateway accepts an access token carrying any one of these; functions/api checks the exact scope
       // each route needs. Users' tokens (hosted UI, code grant) carry `openid`.
-      authorizationScopes: ['openid', ...props.scopes.map((s) => s.scopeName)],
+      authorizationScopes: ['openid', ...props.scopeNames],
       apiKeyRequired: true,
       requestValidator: paramsValidator,
     };

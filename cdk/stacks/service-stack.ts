@@ -7,7 +7,7 @@ import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { Analytics } from '../constructs/analytics.ts';
 import type { AnalyticsFunction } from '../constructs/analytics-function.ts';
 import { Api } from '../constructs/api.ts';
-import { Identity } from '../constructs/identity.ts';
+import { Identity, MEMBER_SCOPES } from '../constructs/identity.ts';
 import { importLake, type LakeRefs } from '../constructs/lake-refs.ts';
 import { Operations } from '../constructs/operations.ts';
 import { OpsKey } from '../constructs/ops-key.ts';
@@ -116,7 +116,7 @@ export class ServiceStack extends Stack {
         envName: config.envName,
         handler: apiFn.fn,
         userPool: this.identity.userPool,
-        scopes: this.identity.scopes,
+        scopeNames: MEMBER_SCOPES.map((s) => `${s.server}/${s.scope}`),
         administrations: config.administrations,
         opsKey,
         ...config.api,
