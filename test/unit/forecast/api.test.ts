@@ -1,8 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../cli/main.ts';
+import type { Command } from '../../../cli/command.ts';
+import { forecastCommand } from '../../../cli/commands/forecast.ts';
+import { forecastEvaluateCommand } from '../../../cli/commands/forecast-evaluate.ts';
 import {
   earlyWarnings,
   forecastSeries,
@@ -123,18 +126,32 @@ describe('parsers', () => {
 
 describe('CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bacuda-forecast-'));
+  // Runs a command the way cli/main.ts does, without loading every other command of the CLI.
   const run = async (argv: string[]) => {
+    const cmd: Command = argv[1] === 'evaluate' ? forecastEvaluateCommand : forecastCommand;
+    const args = argv.slice(cmd.name.split(' ').length);
     const out: string[] = [];
     const log: string[] = [];
-    const code = await main(argv, { out: (s) => out.push(s), log: (s) => log.push(s) });
-    return { code, out, log };
+    const { values, positionals } = parseArgs({ args, options: cmd.options, strict: true });
+    try {
+      const code = await cmd.run({
+        values,
+        positionals,
+        out: (x) => out.push(x),
+        log: (x) => log.push(x),
+        signal: new AbortController().signal,
+      });
+      return { code: code ?? 0, out, log };
+    } catch (err) {
+      log.push((err as Error).message);
+      return { code: 1, out, log };
+    }
   };
 
   it('forecast --json prints forecasts and per-series errors', async () => {
     const lines = ['series,period,value'];
-    seasonalValues(36).forEach((v, i) =>
-      lines.push(`good,${2020 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${v}`),
-    );
+    for (const [i, v] of seasonalValues(36).entries())
+      lines.push(`good,${2020 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${v}`);
     lines.push('tiny,2020-01,5', 'tiny,2020-02,6');
     const file = join(dir, 'rev.csv');
     writeFileSync(file, `${lines.join('\n')}\n`);

@@ -37,9 +37,11 @@ describe('theta (R thetaf)', () => {
     const y = Float64Array.from([12, 15, 14, 18, 20, 19, 23, 25, 24, 28, 30, 29]);
     const f = fitTheta(y, 1).forecast(3);
     const r = [29.8201128821, 30.640042952, 31.4599730219];
-    r.forEach((v, i) => expect(f.mean[i]).toBeCloseTo(v, 5));
-    [33.2826889945, 35.5366190979, 37.4569291308].forEach((v, i) => expect(f.hi80[i]).toBeCloseTo(v, 5));
-    [35.1156660666, 38.1287099332, 40.6315259319].forEach((v, i) => expect(f.hi95[i]).toBeCloseTo(v, 5));
+    for (const [i, v] of r.entries()) expect(f.mean[i]).toBeCloseTo(v, 5);
+    for (const [i, v] of [33.2826889945, 35.5366190979, 37.4569291308].entries())
+      expect(f.hi80[i]).toBeCloseTo(v, 5);
+    for (const [i, v] of [35.1156660666, 38.1287099332, 40.6315259319].entries())
+      expect(f.hi95[i]).toBeCloseTo(v, 5);
   });
 
   it('follows the SES-with-drift formula: l_n + b/2·(h−1 + (1−(1−α)^n)/α)', () => {
@@ -92,7 +94,8 @@ describe('theta (R thetaf)', () => {
     expect(isSeasonal(s, 12)).toBe(true);
     const f = fitTheta(s, 12).forecast(3);
     // R's Nelder–Mead stops a little short of the exact SES optimum found here: agree to ~1e-6 relative.
-    [109.715981146, 116.510545801, 121.13310428].forEach((v, i) => expect(f.mean[i]).toBeCloseTo(v, 3));
+    for (const [i, v] of [109.715981146, 116.510545801, 121.13310428].entries())
+      expect(f.mean[i]).toBeCloseTo(v, 3);
   });
 
   it('intervals widen with the horizon', () => {
@@ -108,7 +111,7 @@ describe('decomposition', () => {
     const mean = pattern.reduce((a, b) => a + b) / 12;
     const y = Float64Array.from({ length: 72 }, (_, t) => 50 * pattern[t % 12]);
     const fig = seasonalFigure(y, 12, 'multiplicative');
-    pattern.forEach((p, k) => expect(fig[k]).toBeCloseTo(p / mean, 10));
+    for (const [k, p] of pattern.entries()) expect(fig[k]).toBeCloseTo(p / mean, 10);
   });
 });
 
