@@ -83,8 +83,13 @@ export const listResultsRoute = defineRoute({
     status: z.enum(['preliminary', 'approved', 'rejected']).optional(),
   }),
   response: pageOf(resultSchema),
+  example: { query: { administration: 'XAA' } },
   async handler(req, deps: ApiDeps) {
     const { limit, cursor, ...filter } = req.query;
+    // Naming an administration asks for all of its results: that needs read access to it. Without one,
+    // the list spans administrations and shows only approved results of those the caller may not read.
+    if (filter.administration)
+      await authoriseAdministration(req, filter.administration, deps, 'read', { resource: req.path });
     const all = await visibleResults(who(req), deps, filter);
     return { status: 200, body: paginate(all, { limit, cursor }) };
   },

@@ -93,7 +93,10 @@ export const putUploadRoute = defineRoute({
   tags: ['uploads'],
   auth: { roles: ['official', 'member-system'], scopes: ['data/upload'] },
   rawBodyLimit: LOCAL_UPLOAD_LIMIT,
-  example: { params: { administration: 'XAA', dataset: 'declarations', file: 'declarations-2026-04.csv' } },
+  example: {
+    params: { administration: 'XAA', dataset: 'declarations', file: 'declarations-2026-04.csv' },
+    body: 'declarationId,date\n',
+  },
   response: z.object({ key: z.string(), bytes: z.number() }),
   async handler(req, deps: ApiDeps) {
     const { administration, dataset: ds, file } = req.params;
