@@ -94,6 +94,16 @@ const BLOCK = new Set([
   'section',
 ]);
 const TEXT_LIMIT = 120;
+const HAS_DIGIT = /\d/;
+
+/** Length of a text node without leading/trailing whitespace, counting an inner run as one (approximate). */
+function trimmedLength(s: string): number {
+  let i = 0;
+  let j = s.length;
+  while (i < j && s.charCodeAt(i) <= 32) i++;
+  while (j > i && s.charCodeAt(j - 1) <= 32) j--;
+  return j > i ? j - i + 1 : 0;
+}
 const BIG_FONT = /font(?:-size)?\s*:[^;]*?(\d{2,3})px/i;
 
 export interface VisibleOptions {
@@ -109,12 +119,15 @@ export function visiblePriceCandidates(root: DomNode, opts: VisibleOptions): Vis
   const buyOrders: number[] = [];
   const oldAt = new Map<string, number[]>();
 
-  /** Visits an element; returns its text when short (≤ TEXT_LIMIT), else null. Candidates are scored bottom-up. */
-  const visit = (el: DomElement, ctx: Ctx): string | null => {
+  /**
+   * Visits an element; returns -1 when its text is long, else (approximate length << 1) | hasDigit.
+   * Candidates are scored bottom-up, so descendants are scored before their containers.
+   */
+  const visit = (el: DomElement, ctx: Ctx): number => {
     order++;
     const myOrder = order;
     const name = el.name;
-    if (SKIP_TAGS.has(name)) return '';
+    if (SKIP_TAGS.has(name)) return 0;
     const a = el.attribs;
     let next = ctx;
     let sig = '';
@@ -147,35 +160,41 @@ export function visiblePriceCandidates(root: DomNode, opts: VisibleOptions): Vis
       };
     }
 
-    let text = BLOCK.has(name) ? ' ' : '';
+    // Bottom-up we only track the approximate visible length and whether a digit occurs; the text itself is
+    // built (textOf) only for the few short elements that contain digits. This keeps allocation low.
+    let len = 0;
+    let digit = false;
     let long = false;
     for (const c of el.children) {
       if (isText(c)) {
-        if (!long) text += c.data;
+        if (!long) {
+          const d = c.data;
+          len += trimmedLength(d);
+          if (!digit && HAS_DIGIT.test(d)) digit = true;
+        }
       } else if (isElement(c)) {
-        const t = visit(c, next);
+        const r = visit(c, next);
         if (long) continue;
-        if (t === null) long = true;
-        else if (c.name === 'sup' && /^\s*\d{2}\s*$/.test(t) && /\d\s*$/.test(text))
-          text = `${text.trimEnd()}.${t.trim()}`;
-        else text += t;
+        if (r < 0) long = true;
+        else {
+          len += r >> 1;
+          if (r & 1) digit = true;
+        }
       }
-      if (!long && text.length > TEXT_LIMIT) long = true;
+      if (len > TEXT_LIMIT) long = true;
     }
-    if (BLOCK.has(name)) text += ' ';
 
-    if (name === 'h1')
-      h1s.push({ order: myOrder, region: next.region, text: long ? textOf(el, 300) : text.trim() });
+    if (name === 'h1') h1s.push({ order: myOrder, region: next.region, text: textOf(el, 300) });
     if (name === 'button' || name === 'input' || name === 'a') {
-      const label = `${a.value ?? ''} ${a.title ?? ''} ${a['aria-label'] ?? ''} ${sig} ${long ? '' : text}`;
+      const label = `${a.value ?? ''} ${a.title ?? ''} ${a['aria-label'] ?? ''} ${sig} ${!long && len < 60 ? textOf(el, 60) : ''}`;
       if (BUY_TEXT.test(label)) buyOrders.push(myOrder);
     }
-    if (long) return null;
-    if (name !== 'button' && name !== 'a' && /\d/.test(text)) {
-      const t = text.replace(/\s+/g, ' ').trim();
-      if (t.length <= 70) scoreCandidate(t, myOrder, a, sig, priceSig, oldSig, bigFont, next);
+    if (long) return -1;
+    if (digit && len <= 90 && name !== 'button' && name !== 'a') {
+      const text = textOf(el, TEXT_LIMIT);
+      if (text.length <= 70) scoreCandidate(text, myOrder, a, sig, priceSig, oldSig, bigFont, next);
     }
-    return text;
+    return (Math.min(len + (BLOCK.has(name) ? 1 : 0), TEXT_LIMIT) << 1) | (digit ? 1 : 0);
   };
 
   const scoreCandidate = (
@@ -216,16 +235,20 @@ export function visiblePriceCandidates(root: DomNode, opts: VisibleOptions): Vis
     // are those touching a currency mark or written with cents.
     const marks = currencyMarks(text);
     const amounts = new Set<string>();
+    let priceLike = 0;
     for (const n of numberTokens(text)) {
       const end = n.index + n.token.length;
       const touches = marks.some(([ms, me]) => (ms >= end ? ms - end : n.index - me) <= 2);
-      if (touches || /\d[.,]\d\d$/.test(n.token)) amounts.add(n.token);
+      if (touches || /\d[.,]\d\d$/.test(n.token)) {
+        amounts.add(n.token);
+        priceLike++;
+      }
     }
     if (amounts.size > 1) score -= 3;
     if (text.replace(/[\d\s.,'’]/g, '').length > 12) score -= 1;
     // Cues in this short text also apply to the descendant that carries the same amount ("每期 <span>$98</span>",
     // "RRP <span>£20</span>"): descendants were recorded just before us, with a higher order.
-    if (fromText || oldTextual) {
+    if ((fromText || oldTextual) && priceLike === 1) {
       for (let i = raw.length - 1; i >= 0 && raw[i].order > myOrder; i--) {
         const d = raw[i];
         if (d.amount !== parsed.amount) continue;
