@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../../cli/command.ts';
+import type { Command, ParsedValues } from '../../../cli/command.ts';
 import { forecastCommand } from '../../../cli/commands/forecast.ts';
 import { forecastEvaluateCommand } from '../../../cli/commands/forecast-evaluate.ts';
 import {
