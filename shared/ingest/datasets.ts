@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { DECLARATION_SCHEMA_VERSION } from '../declarations/canonical.ts';
 import { DECLARATION_FIELD_DEFS } from '../declarations/fields.ts';
 import { BUILTIN_DECLARATION_LAYOUTS } from '../declarations/layouts.ts';
@@ -120,7 +121,7 @@ export function duckdbEmptySchema(dataset: DatasetName): string {
 
 /** The lake tables DuckDB exposes on one machine: one view per dataset over the store's curated/. */
 export function localLakeTables(root: string): Record<string, { glob: string; emptySchema: string }> {
-  const base = root.replace(/\/+$/, '');
+  const base = resolve(root);
   const tables: Record<string, { glob: string; emptySchema: string }> = {};
   for (const name of DATASET_NAMES) {
     tables[name] = { glob: `${base}/curated/${name}/**/*.parquet`, emptySchema: duckdbEmptySchema(name) };
