@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { forecastOne } from '../../forecast/select.ts';
+import { forecastSeries } from '../../forecast/index.ts';
+import { runNamedQuery } from '../../queries/index.ts';
 import { parseInput, runRefSchema, type StageResult } from '../contracts.ts';
+import { ValidationError } from '../errors.ts';
 import { type PipelineDeps, runStage } from '../stage.ts';
-import { monthlyTaxes } from './lake.ts';
 import { putJson, stagingPrefix } from './staging.ts';
 
 const input = z.object({ run: runRefSchema, trigger: z.enum(['weekly', 'upload']) });
@@ -25,7 +26,11 @@ function addMonths(period: string, k: number): string {
 export async function forecastRevenue(deps: PipelineDeps, event: unknown): Promise<StageResult> {
   const { run } = parseInput('ForecastRevenue', input, event);
   return runStage(deps, run, 'ForecastRevenue', async () => {
-    const history = await monthlyTaxes(deps.query, run.administration);
+    const rows = await runNamedQuery(deps.query, 'declarations.by-month', run.administration);
+    const history = rows.map((r) => ({
+      period: `${r.year}-${String(r.month).padStart(2, '0')}`,
+      value: Number(r.totalTaxes ?? 0),
+    }));
     // Months with no declarations are real zeros in a customs revenue series, so gaps are filled with 0.
     const filled: { period: string; value: number }[] = [];
     for (const point of history) {
@@ -40,17 +45,15 @@ export async function forecastRevenue(deps: PipelineDeps, event: unknown): Promi
         summary: { months: filled.length },
         skipped: `revenue history too short to forecast: ${filled.length} month(s), ${MIN_MONTHS} needed`,
       };
-    const y = Float64Array.from(filled, (p) => p.value);
-    const result = forecastOne(y, HORIZON, 'auto', { m: SEASON, seed: 1 });
-    const last = filled[filled.length - 1].period;
-    const forecasts = Array.from({ length: HORIZON }, (_, i) => ({
-      period: addMonths(last, i + 1),
-      mean: result.forecast.mean[i],
-      lo80: result.forecast.lo80[i],
-      hi80: result.forecast.hi80[i],
-      lo95: result.forecast.lo95[i],
-      hi95: result.forecast.hi95[i],
-    }));
+    const [result] = forecastSeries(
+      [{ name: 'total-taxes', start: filled[0].period, values: filled.map((p) => p.value) }],
+      HORIZON,
+      { period: SEASON, method: 'auto', seed: 1 },
+    );
+    // The forecaster's own per-series checks (all zeros, negative months, ...) describe bad data: not retried.
+    if (result.error)
+      throw new ValidationError(`ForecastRevenue: total taxes of ${run.administration}: ${result.error}`);
+    const forecasts = result.forecasts;
     const key = `${stagingPrefix(run, 'forecast')}forecasts.json`;
     await putJson(deps.store, key, {
       administration: run.administration,

@@ -39,18 +39,3 @@ export async function labelledDeclarations(
   );
   return rows.map(toDeclaration).reverse();
 }
-
-/** Monthly total taxes assessed, the revenue series the weekly forecast covers. */
-export async function monthlyTaxes(
-  engine: QueryEngine,
-  admin: string,
-): Promise<{ period: string; value: number }[]> {
-  const rows = await engine.query(
-    `SELECT year, month, SUM("totalTaxes") AS total FROM declarations WHERE administration = ? GROUP BY year, month ORDER BY year, month`,
-    [admin],
-  );
-  return rows.map((r) => ({
-    period: `${r.year}-${String(r.month).padStart(2, '0')}`,
-    value: Number(r.total ?? 0),
-  }));
-}
