@@ -35,6 +35,7 @@ export const startCommand: Command = {
         log,
         lakeTables,
         makeUploadHandler: makeLocalUploadHandler,
+        demoUsers: !values['no-demo'],
       });
     } catch (err) {
       throw new UserError((err as Error).message);
@@ -53,6 +54,14 @@ export const startCommand: Command = {
     log(
       '  Log in:   npx bacuda dev-token --role official --admin XAA   (then send "Authorization: Bearer <token>")',
     );
+    if (platform.demoUsers.length) {
+      log(`  API docs: ${platform.url}/v1/docs`);
+      log('  Portal demo accounts (username / password):');
+      for (const u of platform.demoUsers)
+        log(
+          `    ${u.username.padEnd(14)} ${u.password.padEnd(14)} ${u.role}${u.administration ? ` of ${u.administration}` : ''}`,
+        );
+    }
     log('  Stop:     Ctrl-C');
     out(JSON.stringify({ status: 'ready', url: platform.url, store: root }));
     if (!signal.aborted) await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
