@@ -17,6 +17,7 @@ export class DuckDbQueryEngine implements QueryEngine {
   private connection?: Promise<DuckDBConnection>;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly tables: Record<string, LakeTable>;
+  private readonly populated = new Set<string>();
 
   constructor(tables: Record<string, LakeTable> = {}) {
     this.tables = tables;
@@ -27,13 +28,18 @@ export class DuckDbQueryEngine implements QueryEngine {
     return this.connection;
   }
 
-  /** Recreates each lake view so files written since the last query are seen. */
+  /**
+   * Points each lake view at its Parquet files. A view over read_parquet(glob) re-globs at every query,
+   * so once a table has files its view needs no refresh; only still-empty tables are checked again.
+   */
   private async refreshViews(conn: DuckDBConnection): Promise<void> {
     for (const [name, table] of Object.entries(this.tables)) {
+      if (this.populated.has(name)) continue;
       const glob = table.glob.replaceAll("'", "''");
       const found = await conn.runAndReadAll(`SELECT count(*) AS n FROM glob('${glob}')`);
       const n = Number(found.getRowObjectsJS()[0]?.n ?? 0);
       if (n > 0) {
+        this.populated.add(name);
         await conn.run(
           `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true)`,
         );
@@ -53,6 +59,18 @@ export class DuckDbQueryEngine implements QueryEngine {
         const reader = await conn.runAndReadAll(sql, params as DuckDBValue[]);
         return reader.getRowObjectsJS().map(normaliseRow);
       } catch (err) {
+        // Every file of a table was removed (a replaced upload): fall back to the empty table once.
+        if (/No files found/i.test((err as Error).message) && this.populated.size > 0) {
+          this.populated.clear();
+          await this.refreshViews(conn);
+          try {
+            return (await conn.runAndReadAll(sql, params as DuckDBValue[]))
+              .getRowObjectsJS()
+              .map(normaliseRow);
+          } catch (again) {
+            throw new QueryFailedError(`query failed: ${(again as Error).message}`, 'FAILED');
+          }
+        }
         throw new QueryFailedError(`query failed: ${(err as Error).message}`, 'FAILED');
       }
     };

@@ -60,4 +60,15 @@ describe('DuckDbQueryEngine (real DuckDB)', () => {
     );
     expect(results.map((r) => r[0].i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
+
+  it('sees files added after the first query and survives all files being removed', async () => {
+    const dir = join(root, 'curated/declarations/administration=XAA/year=2013/month=03');
+    await mkdir(dir, { recursive: true });
+    await engine.exec(`COPY (SELECT 'a' AS id, 1.0 AS value) TO '${dir}/p0.parquet' (FORMAT parquet)`);
+    expect(await engine.query('SELECT count(*) AS n FROM declarations')).toEqual([{ n: 1 }]);
+    await engine.exec(`COPY (SELECT 'b' AS id, 2.0 AS value) TO '${dir}/p1.parquet' (FORMAT parquet)`);
+    expect(await engine.query('SELECT count(*) AS n FROM declarations')).toEqual([{ n: 2 }]);
+    await rm(join(root, 'curated'), { recursive: true, force: true });
+    expect(await engine.query('SELECT count(*) AS n FROM declarations')).toEqual([{ n: 0 }]);
+  });
 });
