@@ -86,41 +86,59 @@ export class FlatForest {
     );
   }
 
-  private leaf(x: ArrayLike<number>, off: number, t: number): number {
-    const { feature, threshold, left, right } = this;
-    let node = this.roots[t];
-    while (left[node] >= 0) node = x[off + feature[node]] < threshold[node] ? left[node] : right[node];
-    return node;
-  }
-
   /**
    * P(fraud) exactly as ml-random-forest's `predictProbability(X, 1)` computes it: the share of trees
    * voting fraud, rounded to 6 decimals. (Its reduce has no initial value, so the first tree's vote
    * enters as the raw label 0/1 in millionths rather than 1/nTrees; we reproduce that so both predictors
-   * agree to the last digit.) X is row-major, nRows × nFeatures.
+   * agree to the last digit.) X is row-major, nRows × stride.
    */
   predictProbability(x: ArrayLike<number>, nRows: number, stride = this.nFeatures): Float64Array {
-    const out = new Float64Array(nRows);
-    const step = 1e6 / this.nTrees;
-    for (let i = 0; i < nRows; i++) {
-      const off = i * stride;
-      let p: number = this.vote[this.leaf(x, off, 0)];
-      for (let t = 1; t < this.nTrees; t++) if (this.vote[this.leaf(x, off, t)] === 1) p += step;
-      out[i] = Math.round(p) / 1e6;
-    }
-    return out;
+    return this.predictBoth(x, nRows, stride).probability;
   }
 
   /** Mean over trees of the leaf fraud share (soft vote); used to break ties between equal vote shares. */
   predictSoft(x: ArrayLike<number>, nRows: number, stride = this.nFeatures): Float64Array {
-    const out = new Float64Array(nRows);
-    for (let i = 0; i < nRows; i++) {
-      const off = i * stride;
-      let s = 0;
-      for (let t = 0; t < this.nTrees; t++) s += this.value[this.leaf(x, off, t)];
-      out[i] = s / this.nTrees;
+    return this.predictBoth(x, nRows, stride).soft;
+  }
+
+  /**
+   * Both predictions in one pass. Rows are processed in blocks, tree by tree, so one tree's nodes stay
+   * in cache while a block of rows walks it (row by row, every tree would be fetched from memory again).
+   */
+  predictBoth(
+    x: ArrayLike<number>,
+    nRows: number,
+    stride = this.nFeatures,
+  ): { probability: Float64Array; soft: Float64Array } {
+    const { feature, threshold, left, right, value, vote, roots, nTrees } = this;
+    const soft = new Float64Array(nRows);
+    const first = new Uint8Array(nRows);
+    const fraudVotes = new Uint16Array(nRows);
+    const BLOCK = 512;
+    for (let b0 = 0; b0 < nRows; b0 += BLOCK) {
+      const b1 = Math.min(nRows, b0 + BLOCK);
+      for (let t = 0; t < nTrees; t++) {
+        const root = roots[t];
+        for (let i = b0; i < b1; i++) {
+          const off = i * stride;
+          let node = root;
+          while (left[node] >= 0) node = x[off + feature[node]] < threshold[node] ? left[node] : right[node];
+          soft[i] += value[node];
+          if (t === 0) first[i] = vote[node];
+          else if (vote[node] === 1) fraudVotes[i]++;
+        }
+      }
     }
-    return out;
+    const probability = new Float64Array(nRows);
+    const step = 1e6 / nTrees;
+    for (let i = 0; i < nRows; i++) {
+      // Same additions in the same order as ml-random-forest's reduce, so the floats match exactly.
+      let p: number = first[i];
+      for (let k = fraudVotes[i]; k > 0; k--) p += step;
+      probability[i] = Math.round(p) / 1e6;
+      soft[i] /= nTrees;
+    }
+    return { probability, soft };
   }
 
   /**

@@ -4,13 +4,15 @@ import { type BinnedFeatures, binFeatures } from './binning.ts';
 import { DEFAULT_FOREST_OPTIONS, type ForestOptions, resolveTreeOptions } from './forest-options.ts';
 import { forestToMlJson, type MlRandomForestJson } from './ml-format.ts';
 import type { CompactTree } from './tree-builder.ts';
-import { growForestTree } from './tree-task.ts';
+import { type GrownTree, growForestTree } from './tree-task.ts';
 
 export interface TrainedForest {
   /** The model in ml-random-forest's format: `RandomForestClassifier.load(model)` predicts with it. */
   model: MlRandomForestJson;
   trees: CompactTree[];
   nFeatures: number;
+  /** Out-of-bag P(fraud) per training row (share of out-of-bag trees voting fraud; NaN if never out of bag). */
+  oobProbability: Float64Array;
 }
 
 /** Copies into shared memory so every worker reads the same bytes without a copy per worker. */
@@ -26,7 +28,7 @@ async function growInWorkers(
   o: ForestOptions,
   workers: number,
   onTree?: (done: number, total: number) => void,
-): Promise<CompactTree[]> {
+): Promise<GrownTree[]> {
   const tree = resolveTreeOptions(o, data.nFeatures);
   const init = {
     data: { ...data, codes: shared(data.codes) },
@@ -35,7 +37,7 @@ async function growInWorkers(
     seed: o.seed,
     bootstrap: o.bootstrap,
   };
-  const trees: CompactTree[] = new Array(o.nEstimators);
+  const trees: GrownTree[] = new Array(o.nEstimators);
   let next = 0;
   let done = 0;
   const pool = Array.from(
@@ -58,8 +60,8 @@ async function growInWorkers(
               }
               w.postMessage({ type: 'tree', index: next++ });
             };
-            w.on('message', (msg: { type: 'tree'; index: number; tree: CompactTree }) => {
-              trees[msg.index] = msg.tree;
+            w.on('message', (msg: { type: 'tree'; index: number; grown: GrownTree }) => {
+              trees[msg.index] = msg.grown;
               done++;
               onTree?.(done, o.nEstimators);
               ask();
@@ -100,7 +102,7 @@ export async function trainForest(
   }
   const tree = resolveTreeOptions(o, data.nFeatures);
   const workers = Math.min(o.workers ?? availableParallelism(), o.nEstimators);
-  let trees: CompactTree[];
+  let trees: GrownTree[];
   if (workers <= 0 || o.nEstimators === 1) {
     trees = [];
     for (let t = 0; t < o.nEstimators; t++) {
@@ -108,9 +110,20 @@ export async function trainForest(
       onTree?.(t + 1, o.nEstimators);
     }
   } else trees = await growInWorkers(data, labels, o, workers, onTree);
+  const votes = new Float64Array(data.n);
+  const counted = new Float64Array(data.n);
+  for (const g of trees)
+    for (let i = 0; i < data.n; i++)
+      if (g.oob[i] >= 0) {
+        counted[i]++;
+        votes[i] += g.oob[i];
+      }
+  const oobProbability = votes.map((v, i) => (counted[i] ? v / counted[i] : Number.NaN));
+  const compact = trees.map((g) => g.tree);
   return {
-    model: forestToMlJson(trees, data.nFeatures, { tree, seed: o.seed, bootstrap: o.bootstrap }),
-    trees,
+    model: forestToMlJson(compact, data.nFeatures, { tree, seed: o.seed, bootstrap: o.bootstrap }),
+    trees: compact,
     nFeatures: data.nFeatures,
+    oobProbability,
   };
 }

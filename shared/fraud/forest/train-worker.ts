@@ -21,6 +21,6 @@ port.on('message', (msg: { type: 'init'; init: Init } | { type: 'tree'; index: n
     return;
   }
   if (!init) throw new Error('worker not initialised');
-  const tree = growForestTree(init.data, init.y, init.tree, init.seed, init.bootstrap, msg.index);
-  port.postMessage({ type: 'tree', index: msg.index, tree }, treeBuffers(tree));
+  const grown = growForestTree(init.data, init.y, init.tree, init.seed, init.bootstrap, msg.index);
+  port.postMessage({ type: 'tree', index: msg.index, grown }, treeBuffers(grown));
 });

@@ -25,6 +25,8 @@ export interface CompactTree {
   feature: Int32Array;
   /** Split value: x < threshold goes left. */
   threshold: Float64Array;
+  /** The same split on the training bins: bin < cutBin goes left. */
+  cutBin: Int32Array;
   left: Int32Array;
   right: Int32Array;
   gain: Float64Array;
@@ -36,6 +38,7 @@ export interface CompactTree {
 class Growable {
   feature: number[] = [];
   threshold: number[] = [];
+  cutBin: number[] = [];
   left: number[] = [];
   right: number[] = [];
   gain: number[] = [];
@@ -44,6 +47,7 @@ class Growable {
   add(n0: number, n1: number): number {
     this.feature.push(-1);
     this.threshold.push(0);
+    this.cutBin.push(0);
     this.left.push(-1);
     this.right.push(-1);
     this.gain.push(0);
@@ -55,6 +59,7 @@ class Growable {
     return {
       feature: Int32Array.from(this.feature),
       threshold: Float64Array.from(this.threshold),
+      cutBin: Int32Array.from(this.cutBin),
       left: Int32Array.from(this.left),
       right: Int32Array.from(this.right),
       gain: Float64Array.from(this.gain),
@@ -79,7 +84,11 @@ export function buildTree(
   const { n, nFeatures, codes, nBins, cuts, binValues } = data;
   const rand = mulberry32(seed);
   let m = 0;
-  for (let i = 0; i < n; i++) if (weights[i] > 0) m++;
+  for (let i = 0; i < n; i++) {
+    if (weights[i] > 0) m++;
+    // The small-node path packs a weight into 22 bits.
+    if (weights[i] >= 1 << 22) throw new RangeError('sample weights must be below 4194304');
+  }
   const idx = new Uint32Array(m);
   let t0 = 0;
   let t1 = 0;
@@ -93,6 +102,7 @@ export function buildTree(
   }
   const out = new Growable();
   const hist = new Float64Array(512);
+  const scratch = new Uint32Array(m);
   const order = new Int32Array(nFeatures);
   const maxFeatures = Math.max(1, Math.min(nFeatures, options.maxFeatures));
   const minLeaf = Math.max(options.minLeafSamples, 0);
@@ -136,15 +146,61 @@ export function buildTree(
       const f = order[k];
       const nb = nBins[f];
       if (nb < 2) continue;
-      hist.fill(0, 0, 2 * nb);
       const off = f * n;
+      const size = end - start;
+      if (size * 8 < nb) {
+        // Small node: sorting its few (bin, weight, label) keys is cheaper than a 256-bin histogram.
+        const keys = scratch.subarray(0, size);
+        for (let i = 0; i < size; i++) {
+          const r = idx[start + i];
+          keys[i] = (codes[off + r] << 23) | (weights[r] << 1) | y[r];
+        }
+        keys.sort();
+        let l0 = 0;
+        let l1 = 0;
+        let i = 0;
+        while (i < size) {
+          const bin = keys[i] >>> 23;
+          while (i < size && keys[i] >>> 23 === bin) {
+            const w = (keys[i] >>> 1) & 0x3fffff;
+            if (keys[i] & 1) l1 += w;
+            else l0 += w;
+            i++;
+          }
+          if (bestRightBin < 0 && bestFeature === f) bestRightBin = bin;
+          if (i >= size) break;
+          const lw = l0 + l1;
+          if (lw < minLeaf) continue;
+          const rw = total - lw;
+          if (rw < minLeaf) break;
+          const r0 = c0 - l0;
+          const r1 = c1 - l1;
+          const score = (l0 * l0 + l1 * l1) / lw + (r0 * r0 + r1 * r1) / rw;
+          if (score > bestScore) {
+            bestScore = score;
+            bestFeature = f;
+            bestCut = bin + 1;
+            bestL0 = l0;
+            bestL1 = l1;
+            bestLeftBin = bin;
+            bestRightBin = -1;
+          }
+        }
+        continue;
+      }
+      let lo = nb;
+      let hi = -1;
       for (let i = start; i < end; i++) {
         const r = idx[i];
-        hist[2 * codes[off + r] + y[r]] += weights[r];
+        const b = codes[off + r];
+        hist[2 * b + y[r]] += weights[r];
+        if (b < lo) lo = b;
+        if (b > hi) hi = b;
       }
       let l0 = 0;
       let l1 = 0;
-      for (let b = 0; b < nb - 1; b++) {
+      // Only the bins this node occupies, [lo, hi], need scanning (and clearing afterwards).
+      for (let b = lo; b < hi; b++) {
         const h0 = hist[2 * b];
         const h1 = hist[2 * b + 1];
         if (bestRightBin < 0 && bestFeature === f && h0 + h1 > 0) bestRightBin = b;
@@ -167,7 +223,8 @@ export function buildTree(
           bestRightBin = -1;
         }
       }
-      if (bestFeature === f && bestRightBin < 0) bestRightBin = nb - 1;
+      if (bestFeature === f && bestRightBin < 0) bestRightBin = hi;
+      hist.fill(0, 2 * lo, 2 * hi + 2);
     }
     if (bestFeature < 0) continue;
     const gain = (bestScore - parentScore) / total;
@@ -188,6 +245,7 @@ export function buildTree(
       }
     }
     out.feature[node] = bestFeature;
+    out.cutBin[node] = bestCut;
     // Node-local midpoint, as ml-cart and scikit-learn place thresholds between neighbouring values.
     const fc = cuts[bestFeature];
     const vals = binValues[bestFeature];

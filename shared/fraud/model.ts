@@ -1,0 +1,142 @@
+import type { Declaration } from '../declarations/canonical.ts';
+import { type FeatureOptions, type FeatureProfile, FeatureSpace } from './features.ts';
+import { FlatForest } from './forest/flat-forest.ts';
+import type { ForestOptions } from './forest/forest-options.ts';
+import type { MlRandomForestJson } from './forest/ml-format.ts';
+import { trainForest } from './forest/train-forest.ts';
+
+/** A trained fraud model: the forest (ml-random-forest format) and the feature profile it reads. */
+export interface FraudModel {
+  kind: 'bacuda-fraud-rf';
+  version: 1;
+  forest: MlRandomForestJson;
+  profile: FeatureProfile;
+  forestOptions: Partial<ForestOptions>;
+  trainedAt: string;
+  /**
+   * Rank bands: the P(fraud) a declaration needs to fall in the top k% of the training period, from
+   * out-of-bag scores (each training row scored only by trees that did not see it).
+   */
+  bands: RankBandCutoff[];
+  /** Mean decrease in Gini impurity per feature, normalised to sum 1. */
+  importances: Record<string, number>;
+}
+
+export interface RankBandCutoff {
+  band: string;
+  kPercent: number;
+  minScore: number;
+}
+
+export const RANK_BAND_PERCENTS = [1, 2, 5, 10] as const;
+
+/** Bands from out-of-bag scores: the score at the k% quantile from the top. */
+export function rankBandCutoffs(scores: ArrayLike<number>): RankBandCutoff[] {
+  const finite = Float64Array.from(Array.from(scores).filter((v) => !Number.isNaN(v)))
+    .sort()
+    .reverse();
+  return RANK_BAND_PERCENTS.map((k) => {
+    const i = Math.min(finite.length - 1, Math.max(0, Math.ceil((finite.length * k) / 100) - 1));
+    return { band: `top-${k}%`, kPercent: k, minScore: finite.length ? finite[i] : 1 };
+  });
+}
+
+/** The band of a score: the narrowest top-k% band whose cutoff it reaches, else 'rest'. */
+export function rankBand(score: number, bands: readonly RankBandCutoff[]): string {
+  for (const b of bands) if (score >= b.minScore && score > 0) return b.band;
+  return 'rest';
+}
+
+export interface TrainFraudOptions {
+  features?: Partial<FeatureOptions>;
+  forest?: Partial<ForestOptions>;
+  onProgress?: (message: string) => void;
+}
+
+/** Trains on labelled declarations (illicit 0/1; unlabelled rows only inform value medians). */
+export async function trainFraudModel(
+  train: readonly Declaration[],
+  options: TrainFraudOptions = {},
+): Promise<FraudModel> {
+  const labelled = train.filter((d) => d.illicit !== null);
+  if (labelled.length === 0)
+    throw new RangeError('the training data has no labelled declarations (illicit 0/1)');
+  const positives = labelled.reduce((s, d) => s + (d.illicit as number), 0);
+  if (positives === 0 || positives === labelled.length)
+    throw new RangeError(
+      `the training data needs both frauds and clean declarations (got ${positives} frauds in ${labelled.length})`,
+    );
+  const space = FeatureSpace.fit([...train], options.features);
+  const x = space.transformTraining(labelled, options.features);
+  const F = space.nFeatures;
+  const columns = Array.from({ length: F }, (_, f) => {
+    const col = new Float64Array(labelled.length);
+    for (let i = 0; i < labelled.length; i++) col[i] = x[i * F + f];
+    return col;
+  });
+  const y = Uint8Array.from(labelled, (d) => d.illicit as number);
+  const forestOptions = { ...options.forest };
+  const trained = await trainForest(columns, y, forestOptions, (done, total) => {
+    if (done === total || done % 10 === 0) options.onProgress?.(`trees ${done}/${total}`);
+  });
+  const importance = new FlatForest(trained.model).featureImportance();
+  return {
+    kind: 'bacuda-fraud-rf',
+    version: 1,
+    forest: trained.model,
+    profile: space.profile,
+    forestOptions,
+    trainedAt: new Date().toISOString(),
+    bands: rankBandCutoffs(trained.oobProbability),
+    importances: Object.fromEntries(space.featureNames.map((name, f) => [name, importance[f] ?? 0])),
+  };
+}
+
+export interface ScoredBatch {
+  /** P(fraud) as ml-random-forest's predictProbability returns it (share of trees voting fraud). */
+  probability: Float64Array;
+  /** Mean leaf fraud share over trees: a finer-grained tie-breaker for equal vote shares. */
+  soft: Float64Array;
+  /** Predicted recovered revenue if fraudulent; null without revenue labels in training. */
+  predictedRevenue: Float64Array | null;
+  /** What selection ranks by: P(fraud) × predicted revenue where revenue is modelled, else P(fraud). */
+  priority: Float64Array;
+}
+
+/** A loaded model, ready to score batches and explain single declarations. */
+export class FraudScorer {
+  readonly model: FraudModel;
+  readonly space: FeatureSpace;
+  readonly forest: FlatForest;
+
+  constructor(model: FraudModel) {
+    if (model?.kind !== 'bacuda-fraud-rf' || model.version !== 1)
+      throw new RangeError('not a bacuda fraud model (v1)');
+    this.model = model;
+    this.space = FeatureSpace.fromProfile(model.profile);
+    this.forest = new FlatForest(model.forest);
+    if (this.forest.nFeatures > this.space.nFeatures)
+      throw new RangeError('model and feature profile disagree on the number of features');
+  }
+
+  features(decls: readonly Declaration[]): Float64Array {
+    return this.space.transform(decls);
+  }
+
+  score(decls: readonly Declaration[]): ScoredBatch {
+    const x = this.space.transform(decls);
+    const n = decls.length;
+    const stride = this.space.nFeatures;
+    const { probability, soft } = this.forest.predictBoth(x, n, stride);
+    let predictedRevenue: Float64Array | null = null;
+    const priority = new Float64Array(n);
+    if (this.model.profile.revenueRatio) {
+      predictedRevenue = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        predictedRevenue[i] = this.space.predictedRevenue(decls[i]) ?? 0;
+        priority[i] = probability[i] * predictedRevenue[i];
+      }
+    } else priority.set(probability);
+    return { probability, soft, predictedRevenue, priority };
+  }
+}
