@@ -135,7 +135,7 @@ describe('CLI', () => {
     const { values, positionals } = parseArgs({ args, options: cmd.options, strict: true });
     try {
       const code = await cmd.run({
-        values,
+        values: values as ParsedValues,
         positionals,
         out: (x) => out.push(x),
         log: (x) => log.push(x),
