@@ -28,7 +28,17 @@ describe('bacuda fraud (CLI)', () => {
     const r = await run(['fraud', 'evaluate', '--train', train, '--test', test, '--json', '--trees', '20']);
     expect(r.code, r.log).toBe(0);
     const m = JSON.parse(r.out[r.out.length - 1]);
-    for (const k of ['precision@1', 'precision@2', 'precision@5', 'precision@10', 'recall@1', 'recall@2', 'recall@5', 'recall@10', 'rocAuc']) {
+    for (const k of [
+      'precision@1',
+      'precision@2',
+      'precision@5',
+      'precision@10',
+      'recall@1',
+      'recall@2',
+      'recall@5',
+      'recall@10',
+      'rocAuc',
+    ]) {
       expect(m[k]).toBeGreaterThanOrEqual(0);
       expect(m[k]).toBeLessThanOrEqual(1);
     }
@@ -44,7 +54,17 @@ describe('bacuda fraud (CLI)', () => {
   it('evaluate accepts several training files and marks metrics undefined without test frauds', async () => {
     const clean = makeDeclarations(100, 3, '2020-12-01', 20).map((d) => ({ ...d, illicit: 0 as const }));
     const noFraud = writeTemp(dir, 'nofraud.csv', kcsCsv(clean));
-    const r = await run(['fraud', 'evaluate', '--train', `${train},${test}`, '--test', noFraud, '--json', '--trees', '5']);
+    const r = await run([
+      'fraud',
+      'evaluate',
+      '--train',
+      `${train},${test}`,
+      '--test',
+      noFraud,
+      '--json',
+      '--trees',
+      '5',
+    ]);
     expect(r.code, r.log).toBe(0);
     const m = JSON.parse(r.out[r.out.length - 1]);
     expect(m.trainRows).toBe(900);
@@ -81,16 +101,32 @@ describe('bacuda fraud (CLI)', () => {
 
   it('train stores a version, promote moves current, score writes the selection', async () => {
     const store = join(dir, 'store');
-    const t = await run(['fraud', 'train', '--data', train, '--admin', 'XAA', '--store', store, '--trees', '10']);
+    const t = await run([
+      'fraud',
+      'train',
+      '--data',
+      train,
+      '--admin',
+      'XAA',
+      '--store',
+      store,
+      '--trees',
+      '10',
+    ]);
     expect(t.code, t.log).toBe(0);
     const trained = JSON.parse(t.out[t.out.length - 1]);
     const versionDir = join(store, 'models', 'XAA', trained.version);
-    for (const f of ['model.json', 'profile.json', 'metrics.json', 'manifest.json']) expect(existsSync(join(versionDir, f))).toBe(true);
+    for (const f of ['model.json', 'profile.json', 'metrics.json', 'manifest.json'])
+      expect(existsSync(join(versionDir, f))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(versionDir, 'manifest.json'), 'utf8'));
     expect(manifest.trainingData[0].id).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(JSON.parse(readFileSync(join(versionDir, 'metrics.json'), 'utf8')).holdout.rocAuc).toBeGreaterThan(0.5);
+    expect(JSON.parse(readFileSync(join(versionDir, 'metrics.json'), 'utf8')).holdout.rocAuc).toBeGreaterThan(
+      0.5,
+    );
     // The stored model is an ml-random-forest model.
-    const forest = RandomForestClassifier.load(JSON.parse(readFileSync(join(versionDir, 'model.json'), 'utf8')));
+    const forest = RandomForestClassifier.load(
+      JSON.parse(readFileSync(join(versionDir, 'model.json'), 'utf8')),
+    );
     expect(forest.estimators?.length).toBe(10);
     // Nothing is current until promoted.
     expect(existsSync(join(store, 'models', 'XAA', 'current'))).toBe(false);
@@ -98,13 +134,33 @@ describe('bacuda fraud (CLI)', () => {
     expect(notYet.code).toBe(1);
     expect(notYet.log).toMatch(/no promoted/);
 
-    const p = await run(['fraud', 'promote', '--admin', 'XAA', '--version', trained.version, '--store', store]);
+    const p = await run([
+      'fraud',
+      'promote',
+      '--admin',
+      'XAA',
+      '--version',
+      trained.version,
+      '--store',
+      store,
+    ]);
     expect(p.code, p.log).toBe(0);
     const bogus = await run(['fraud', 'promote', '--admin', 'XAA', '--version', 'nope', '--store', store]);
     expect(bogus.code).toBe(1);
 
     const outFile = join(dir, 'scores.csv');
-    const s = await run(['fraud', 'score', '--admin', 'XAA', '--data', test, '--out', outFile, '--store', store]);
+    const s = await run([
+      'fraud',
+      'score',
+      '--admin',
+      'XAA',
+      '--data',
+      test,
+      '--out',
+      outFile,
+      '--store',
+      store,
+    ]);
     expect(s.code, s.log).toBe(0);
     const summary = JSON.parse(s.out[s.out.length - 1]);
     expect(summary).toMatchObject({ admin: 'XAA', version: trained.version, rows: 300, selected: 15 });

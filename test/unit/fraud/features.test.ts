@@ -12,10 +12,16 @@ describe('fraud features', () => {
     const x = space.transformTraining(train, { groups, folds: 5, seed: 1 });
     // Flip row 0's label (and, to keep the global prior fixed, the opposite label of a row of another
     // importer): with out-of-fold encoding row 0's own features must not move.
-    const other = train.findIndex((d) => d.importerId !== train[0].importerId && d.illicit !== train[0].illicit);
+    const other = train.findIndex(
+      (d) => d.importerId !== train[0].importerId && d.illicit !== train[0].illicit,
+    );
     const flip = (d: (typeof train)[number]) => ({ ...d, illicit: (1 - (d.illicit as number)) as 0 | 1 });
     const flipped = train.map((d, i) => (i === 0 || i === other ? flip(d) : d));
-    const x2 = FeatureSpace.fit(flipped, { groups }).transformTraining(flipped, { groups, folds: 5, seed: 1 });
+    const x2 = FeatureSpace.fit(flipped, { groups }).transformTraining(flipped, {
+      groups,
+      folds: 5,
+      seed: 1,
+    });
     expect(x2[col]).toBe(x[col]);
     // ...and with 'past' encoding, the first day's rows see no history at all.
     const past = space.transformTraining(train, { groups, trainingEncoding: 'past' });
@@ -41,7 +47,10 @@ describe('fraud features', () => {
     const at = (name: string) => x[space.featureNames.indexOf(name)];
     expect(at('logValuePerKg')).toBeCloseTo(Math.log(50), 12);
     expect(at('logDeclaredVsMarketPrice')).toBeCloseTo(Math.log(0.5), 12);
-    expect(at('logValuePerKgVsHs6Median')).toBeCloseTo(Math.log(50) - space.profile.medians.kg.hs6['440890'], 12);
+    expect(at('logValuePerKgVsHs6Median')).toBeCloseTo(
+      Math.log(50) - space.profile.medians.kg.hs6['440890'],
+      12,
+    );
   });
 
   it('round-trips through its JSON profile', () => {

@@ -8,7 +8,12 @@ import { mulberry32 } from '../../../shared/fraud/forest/rng.ts';
  * Small synthetic declarations with a planted signal: frauds are more likely for risky HS chapters and
  * importers and when the unit value is far below its product's norm.
  */
-export function makeDeclarations(n: number, seed: number, startDate = '2020-01-01', days = 300): Declaration[] {
+export function makeDeclarations(
+  n: number,
+  seed: number,
+  startDate = '2020-01-01',
+  days = 300,
+): Declaration[] {
   const rand = mulberry32(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const hsCodes = ['440890', '690722', '851712', '870323', '940360', '610910', '300490', '950300'];

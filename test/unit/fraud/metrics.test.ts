@@ -40,12 +40,20 @@ describe('fraud metrics', () => {
 describe('selection with exploration', () => {
   it('spends the exploration share outside the top of the ranking', () => {
     const priority = Array.from({ length: 1000 }, (_, i) => 1000 - i);
-    const sel = selectForInspection(priority, priority.map((p) => p / 1000), { kPercent: 5, exploration: 0.1, seed: 3 });
+    const sel = selectForInspection(
+      priority,
+      priority.map((p) => p / 1000),
+      { kPercent: 5, exploration: 0.1, seed: 3 },
+    );
     expect(sel.rows.length).toBe(50);
     expect(sel.reasons.filter((r) => r === 'exploration').length).toBe(5);
     expect(Array.from(sel.rows.slice(0, 45))).toEqual(Array.from({ length: 45 }, (_, i) => i));
     for (const r of sel.rows.slice(45)) expect(r).toBeGreaterThanOrEqual(45);
-    const unc = selectForInspection(priority, priority.map((p) => p / 1000), { kPercent: 5, strategy: 'uncertainty' });
+    const unc = selectForInspection(
+      priority,
+      priority.map((p) => p / 1000),
+      { kPercent: 5, strategy: 'uncertainty' },
+    );
     expect(Array.from(unc.rows.slice(45)).every((r) => Math.abs(r - 500) <= 3)).toBe(true);
     const none = selectForInspection(priority, priority, { kPercent: 5, exploration: 0 });
     expect(none.reasons.every((r) => r === 'ranking')).toBe(true);
