@@ -230,13 +230,15 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     for (const f of files) await store.delete(f.key);
   };
 
+  let readInfo: ReadInfo = {};
   try {
-    const { info: readInfo, batches } = readRows(tap.wrap(await req.open()), {
+    const reader = readRows(tap.wrap(await req.open()), {
       fields: dataset.fields,
       layouts: [...dataset.layouts, ...mappings],
       format: req.format,
     });
-    for await (const batch of batches) {
+    readInfo = reader.info;
+    for await (const batch of reader.batches) {
       if (!info.format) Object.assign(info, readInfo);
       for (let b = 0; b < batch.length; b++) {
         const row = batch[b];
@@ -284,6 +286,7 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
   } catch (err) {
     await inFlight.catch(() => undefined);
     await cleanup();
+    Object.assign(info, readInfo);
     if (!(err instanceof UnreadableFileError || err instanceof LayoutError)) throw err;
     return quarantineWholeFile(deps, req, {
       uploadId,

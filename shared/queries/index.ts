@@ -34,7 +34,10 @@ export class QueryInputError extends Error {
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'a real calendar date');
+  .refine((s) => {
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+  }, 'a real calendar date');
 const year = z.coerce.number().int().min(1900).max(2100);
 const hsPrefix = z.string().regex(/^\d{2,12}$/, '2 to 12 digits');
 const flow = z.enum(['import', 'export', 're-export', 're-import']);
