@@ -1,3 +1,4 @@
+import { CANONICAL, sourceCtes, type TradeSource } from '../mirror/source.ts';
 import type { MirrorFilters } from '../mirror/sql.ts';
 import type { QueryEngine, Row } from '../ports/query-engine.ts';
 import { DEFAULT_GAP_SETTINGS, type GapSettings, gapBreakdownSql, gapLinesSql } from './sql.ts';
@@ -80,8 +81,9 @@ export async function revenueGap(
   settings: GapSettings = DEFAULT_GAP_SETTINGS,
   withDeclarations = false,
   filters: MirrorFilters = {},
+  source: TradeSource = CANONICAL,
 ): Promise<GapResult> {
-  const { sql, params } = gapBreakdownSql(settings, withDeclarations, filters);
+  const { sql, params } = gapBreakdownSql(settings, withDeclarations, filters, source);
   const rows = await engine.query(sql, params);
   const by = (dimension: string, order: 'gap' | 'key') =>
     rows
@@ -101,7 +103,14 @@ export async function revenueGap(
 }
 
 /** "year" when the trade table holds YYYY periods, "month" for YYYYMM. */
-export async function tradeGranularity(engine: QueryEngine): Promise<'year' | 'month'> {
-  const [row] = await engine.query('SELECT MAX(length(period)) AS len FROM trade');
+export async function tradeGranularity(
+  engine: QueryEngine,
+  source: TradeSource = CANONICAL,
+): Promise<'year' | 'month'> {
+  const src = sourceCtes(source);
+  const [row] = await engine.query(
+    `WITH ${src.ctes} SELECT MAX(length(period)) AS len FROM trade_src`,
+    src.params,
+  );
   return Number(row?.len ?? 4) >= 6 ? 'month' : 'year';
 }

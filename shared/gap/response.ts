@@ -4,6 +4,7 @@ import {
   parseMirrorQuery,
   resolveCifFobFactor,
 } from '../mirror/index.ts';
+import { CANONICAL, type TradeSource } from '../mirror/source.ts';
 import type { QueryEngine } from '../ports/query-engine.ts';
 import { type GapResult, revenueGap, tradeGranularity } from './index.ts';
 import type { GapSettings } from './sql.ts';
@@ -26,11 +27,16 @@ function param(q: Query, name: string): string | undefined {
   return s === null || s === undefined || s.trim() === '' ? undefined : s.trim();
 }
 
-export async function gapResponse(engine: QueryEngine, query: Query): Promise<GapResponse> {
+export async function gapResponse(
+  engine: QueryEngine,
+  query: Query,
+  options: { source?: TradeSource } = {},
+): Promise<GapResponse> {
+  const source = options.source ?? CANONICAL;
   // Same filters and CIF/FOB handling as /v1/mirror (sorting and paging parameters are ignored).
   const q = parseMirrorQuery(query);
-  const source = param(query, 'source') ?? 'comtrade';
-  if (source !== 'comtrade' && source !== 'declarations') {
+  const sideSource = param(query, 'source') ?? 'comtrade';
+  if (sideSource !== 'comtrade' && sideSource !== 'declarations') {
     throw new InvalidFilterError('source must be comtrade or declarations');
   }
   const fxRaw = param(query, 'exchangeRate');
@@ -38,19 +44,19 @@ export async function gapResponse(engine: QueryEngine, query: Query): Promise<Ga
   if (!Number.isFinite(exchangeRate) || exchangeRate <= 0) {
     throw new InvalidFilterError('exchangeRate must be a positive number');
   }
-  const withDeclarations = source === 'declarations';
+  const withDeclarations = sideSource === 'declarations';
   if (withDeclarations && !q.filters.reporter) {
     throw new InvalidFilterError('source=declarations needs reporter (the declarations’ country)');
   }
-  const { factor, estimated } = await resolveCifFobFactor(engine, q.factor);
+  const { factor, estimated } = await resolveCifFobFactor(engine, q.factor, source);
   const settings: GapSettings = {
     cifFobFactor: factor,
     defaultRatePercent: q.defaultRatePercent,
     exchangeRate,
-    periodGranularity: await tradeGranularity(engine),
+    periodGranularity: await tradeGranularity(engine, source),
   };
   const filters: MirrorFilters = q.filters;
-  const result = await revenueGap(engine, settings, withDeclarations, filters);
+  const result = await revenueGap(engine, settings, withDeclarations, filters, source);
   return {
     filters: {
       reporter: filters.reporter ?? null,
@@ -58,7 +64,7 @@ export async function gapResponse(engine: QueryEngine, query: Query): Promise<Ga
       product: filters.product ?? null,
       period: filters.period ?? null,
     },
-    settings: { ...settings, source, cifFobEstimated: estimated },
+    settings: { ...settings, source: sideSource, cifFobEstimated: estimated },
     ...result,
   };
 }

@@ -1,4 +1,5 @@
 import countries from 'i18n-iso-countries';
+import { CANONICAL, sourceCtes, type TradeSource } from '../mirror/source.ts';
 import { filterClause, flowsCte, InvalidFilterError, type MirrorFilters, ratesCte } from '../mirror/sql.ts';
 import type { SqlValue } from '../ports/query-engine.ts';
 
@@ -98,7 +99,7 @@ function declarationLinesCte(f: string, settings: GapSettings, reporterWhere: st
                     ELSE 0 END) / ${fx} AS collected_known,
            SUM(CASE WHEN d.totalTaxes IS NULL AND d.taxRate IS NULL THEN CAST(d.cifValue AS DOUBLE) ELSE 0 END)
              / ${fx} AS declared_without_tax
-    FROM declarations d
+    FROM declarations_src d
     LEFT JOIN country_codes c ON upper(d.originCountry) = c.iso2
     WHERE d.cifValue IS NOT NULL AND d.hsCode IS NOT NULL AND d.date IS NOT NULL
     GROUP BY 1, 2, 3
@@ -124,7 +125,12 @@ function declarationLinesCte(f: string, settings: GapSettings, reporterWhere: st
   )`;
 }
 
-function linesSql(settings: GapSettings, withDeclarations: boolean, filters: MirrorFilters) {
+function linesSql(
+  settings: GapSettings,
+  withDeclarations: boolean,
+  filters: MirrorFilters,
+  source: TradeSource,
+) {
   const f = literal(settings.cifFobFactor, 'cifFobFactor');
   const rate = literal(settings.defaultRatePercent, 'defaultRatePercent');
   let base: string;
@@ -144,7 +150,10 @@ function linesSql(settings: GapSettings, withDeclarations: boolean, filters: Mir
     params = all.params;
     where = all.where;
   }
-  const sql = `WITH ${base},
+  const src = sourceCtes(source, withDeclarations);
+  params = [...src.params, ...params];
+  const sql = `WITH ${src.ctes},
+  ${base},
   ${ratesCte('joined')},
   valued AS (
     SELECT j.*,
@@ -189,8 +198,9 @@ export function gapBreakdownSql(
   settings: GapSettings,
   withDeclarations: boolean,
   filters: MirrorFilters = {},
+  source: TradeSource = CANONICAL,
 ): { sql: string; params: SqlValue[] } {
-  const { sql, params } = linesSql(settings, withDeclarations, filters);
+  const { sql, params } = linesSql(settings, withDeclarations, filters, source);
   return {
     sql: `WITH gap_lines AS (${sql})
     SELECT 'total' AS dimension, 'all' AS key, ${SUMS} FROM gap_lines
@@ -210,6 +220,7 @@ export function gapLinesSql(
   settings: GapSettings,
   withDeclarations: boolean,
   filters: MirrorFilters = {},
+  source: TradeSource = CANONICAL,
 ): { sql: string; params: SqlValue[] } {
-  return linesSql(settings, withDeclarations, filters);
+  return linesSql(settings, withDeclarations, filters, source);
 }

@@ -8,6 +8,7 @@ export { createEmptyTariffs, loadTariffsCsv } from './load-tariffs.ts';
 export type { MirrorPair, MirrorResponse, MirrorSummary } from './response.ts';
 export { MAX_PAGE, mirrorResponse, parseMirrorQuery, SCATTER_LIMIT } from './response.ts';
 export { TARIFF_DDL, TRADE_COLUMNS, TRADE_DDL } from './schema.ts';
+export { CANONICAL, sourceCtes, type TradeSource } from './source.ts';
 export {
   DEFAULT_SETTINGS,
   InvalidFilterError,

@@ -1,4 +1,5 @@
 import type { QueryEngine, Row, SqlValue } from '../ports/query-engine.ts';
+import { CANONICAL, sourceCtes, type TradeSource } from './source.ts';
 import {
   DEFAULT_SETTINGS,
   filterClause,
@@ -159,16 +160,23 @@ export function parseMirrorQuery(q: Query): {
  * Builds the GET /v1/mirror response from the engine's `trade` and `tariffs` tables. Throws
  * InvalidFilterError (-> HTTP 400) for a bad query parameter.
  */
-export async function mirrorResponse(engine: QueryEngine, query: Query): Promise<MirrorResponse> {
+export async function mirrorResponse(
+  engine: QueryEngine,
+  query: Query,
+  options: { source?: TradeSource } = {},
+): Promise<MirrorResponse> {
+  const source = options.source ?? CANONICAL;
   const q = parseMirrorQuery(query);
-  const { factor, estimated } = await resolveCifFobFactor(engine, q.factor);
+  const { factor, estimated } = await resolveCifFobFactor(engine, q.factor, source);
   const settings: MirrorSettings = {
     cifFobFactor: factor,
     zThreshold: q.zThreshold,
     defaultRatePercent: q.defaultRatePercent,
   };
-  const { where, params } = filterClause(q.filters);
-  const ctes = `WITH ${mirrorCtes(settings)}, filtered AS (SELECT * FROM mirror ${where})`;
+  const filter = filterClause(q.filters);
+  const m = mirrorCtes(settings, source);
+  const ctes = `WITH ${m.ctes}, filtered AS (SELECT * FROM mirror ${filter.where})`;
+  const params = [...m.params, ...filter.params];
   const cols = MIRROR_COLUMNS.join(', ');
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
   const tie = 'period, importer, exporter, product';
@@ -223,7 +231,7 @@ export async function mirrorResponse(engine: QueryEngine, query: Query): Promise
     rows: page,
     topGaps,
     scatter,
-    options: await filterOptions(engine, q.filters.reporter),
+    options: await filterOptions(engine, q.filters.reporter, source),
   };
 }
 
@@ -247,10 +255,13 @@ function comparePairs(a: MirrorPair, b: MirrorPair, key: keyof MirrorPair, order
 async function filterOptions(
   engine: QueryEngine,
   reporter: string | undefined,
+  source: TradeSource,
 ): Promise<MirrorResponse['options']> {
-  const { where, params } = filterClause({ reporter });
+  const { where, params: filterParams } = filterClause({ reporter });
+  const src = sourceCtes(source);
+  const params = [...src.params, ...filterParams];
   const rows = await engine.query(
-    `WITH ${pairsCte()}, chosen AS (SELECT * FROM pairs ${where})
+    `WITH ${src.ctes}, ${pairsCte()}, chosen AS (SELECT * FROM pairs ${where})
     SELECT * FROM (SELECT 'reporter' AS kind, importer AS code, MAX(importer_iso) AS iso FROM pairs
                    GROUP BY importer ORDER BY MAX(importer_iso), importer LIMIT ${OPTIONS_LIMIT}) r
     UNION ALL

@@ -1,4 +1,5 @@
 import type { SqlValue } from '../ports/query-engine.ts';
+import { CANONICAL, sourceCtes, type TradeSource } from './source.ts';
 
 /**
  * The mirror table as one SQL statement over the canonical `trade` and `tariffs` tables.
@@ -148,7 +149,7 @@ export function flowsCte(): string {
            CASE WHEN COUNT(weightKg) = COUNT(*) THEN SUM(CAST(weightKg AS DOUBLE)) END AS weight_kg,
            CASE WHEN COUNT(quantity) = COUNT(*) THEN SUM(CAST(quantity AS DOUBLE)) END AS quantity,
            MIN(classification) AS classification
-    FROM trade
+    FROM trade_src
     WHERE flow IN ('M', 'X') AND partner <> '0' AND partner <> reporter
     GROUP BY period, reporter, partner, product, flow
   )`;
@@ -187,7 +188,7 @@ export function ratesCte(source: string): string {
       SELECT p.product, CAST(t.ratePercent AS DOUBLE) AS rate_percent,
              ROW_NUMBER() OVER (PARTITION BY p.product ORDER BY length(t.hsCode) DESC) AS rn
       FROM (SELECT DISTINCT product FROM ${source}) p
-      JOIN tariffs t ON substr(p.product, 1, length(t.hsCode)) = t.hsCode
+      JOIN tariffs_src t ON substr(p.product, 1, length(t.hsCode)) = t.hsCode
     ) ranked WHERE rn = 1
   )`;
 }
@@ -196,11 +197,16 @@ export function ratesCte(source: string): string {
  * The CTEs up to `mirror` (every pair with its statistics, computed over all pairs so that flags do not
  * depend on the filters), for callers that select from `mirror` in several ways in one statement.
  */
-export function mirrorCtes(settings: MirrorSettings): string {
+export function mirrorCtes(
+  settings: MirrorSettings,
+  source: TradeSource = CANONICAL,
+): { ctes: string; params: SqlValue[] } {
   const f = literal(settings.cifFobFactor, 'cifFobFactor');
   const z = literal(settings.zThreshold, 'zThreshold');
   const rate = literal(settings.defaultRatePercent, 'defaultRatePercent');
-  return `${pairsCte()},
+  const src = sourceCtes(source);
+  const ctes = `${src.ctes},
+  ${pairsCte()},
   ${medianCte('medians', 'pairs', 'log_ratio')},
   deviations AS (
     SELECT p.product, abs(p.log_ratio - m.value) AS deviation
@@ -240,6 +246,7 @@ export function mirrorCtes(settings: MirrorSettings): string {
              * duty_rate_percent / 100 AS potential_duty_loss
     FROM scored
   )`;
+  return { ctes, params: src.params };
 }
 
 /** The full mirror table SQL (unfiltered statistics, filtered output). */
@@ -247,11 +254,13 @@ export function mirrorTableSql(
   settings: MirrorSettings,
   filters: MirrorFilters = {},
   tail = '',
+  source: TradeSource = CANONICAL,
 ): { sql: string; params: SqlValue[] } {
   const { where, params } = filterClause(filters);
-  const sql = `WITH ${mirrorCtes(settings)}
+  const m = mirrorCtes(settings, source);
+  const sql = `WITH ${m.ctes}
   SELECT ${MIRROR_COLUMNS.join(', ')} FROM mirror ${where} ${tail}`;
-  return { sql, params };
+  return { sql, params: [...m.params, ...params] };
 }
 
 /** Summary columns over a mirror table `source` (a table name or a parenthesised query); DECIMAL sums are exact. */
@@ -269,8 +278,9 @@ export function summarySelect(source: string): string {
 export function mirrorSummarySql(
   settings: MirrorSettings,
   filters: MirrorFilters = {},
+  source: TradeSource = CANONICAL,
 ): { sql: string; params: SqlValue[] } {
-  const inner = mirrorTableSql(settings, filters);
+  const inner = mirrorTableSql(settings, filters, '', source);
   return { sql: summarySelect(`(${inner.sql})`), params: inner.params };
 }
 
@@ -278,12 +288,15 @@ export function mirrorSummarySql(
  * Data-estimated CIF/FOB factor: exp(median log(import / export)) over every pair (all importers, so an
  * importer's own undervaluation is not absorbed into its factor).
  */
-export function estimateFactorSql(): string {
-  return `WITH ${pairsCte()},
+export function estimateFactorSql(source: TradeSource = CANONICAL): { sql: string; params: SqlValue[] } {
+  const src = sourceCtes(source);
+  const sql = `WITH ${src.ctes},
+  ${pairsCte()},
   ranked AS (
     SELECT log_ratio AS x, ROW_NUMBER() OVER (ORDER BY log_ratio) AS rn, COUNT(*) OVER () AS n
     FROM pairs WHERE log_ratio IS NOT NULL
   )
   SELECT exp(AVG(x)) AS factor, MAX(n) AS pairs FROM ranked
   WHERE rn IN (FLOOR(CAST(n + 1 AS DOUBLE) / 2), FLOOR(CAST(n + 2 AS DOUBLE) / 2))`;
+  return { sql, params: src.params };
 }

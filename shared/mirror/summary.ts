@@ -1,4 +1,5 @@
 import type { QueryEngine, Row, SqlValue } from '../ports/query-engine.ts';
+import { CANONICAL, type TradeSource } from './source.ts';
 import {
   DEFAULT_SETTINGS,
   estimateFactorSql,
@@ -21,9 +22,11 @@ export const FACTOR_BOUNDS = { min: 1, max: 1.5 } as const;
 export async function resolveCifFobFactor(
   engine: QueryEngine,
   factor: number | 'estimate',
+  source: TradeSource = CANONICAL,
 ): Promise<{ factor: number; estimated: boolean; rawEstimate?: number }> {
   if (factor !== 'estimate') return { factor, estimated: false };
-  const [row] = await engine.query(estimateFactorSql());
+  const est = estimateFactorSql(source);
+  const [row] = await engine.query(est.sql, est.params);
   const raw = row?.factor === null || row?.factor === undefined ? null : Number(row.factor);
   if (raw === null || !Number.isFinite(raw))
     return { factor: DEFAULT_SETTINGS.cifFobFactor, estimated: false };
@@ -63,8 +66,9 @@ export async function mirrorSummary(
   engine: QueryEngine,
   settings: MirrorSettings,
   filters: MirrorFilters = {},
+  source: TradeSource = CANONICAL,
 ): Promise<MirrorSummaryRow> {
-  const { sql, params } = mirrorSummarySql(settings, filters);
+  const { sql, params } = mirrorSummarySql(settings, filters, source);
   return querySummary(engine, sql, params);
 }
 
@@ -98,6 +102,7 @@ export async function mirrorRows(
   settings: MirrorSettings,
   filters: MirrorFilters = {},
   page: PageRequest = {},
+  source: TradeSource = CANONICAL,
 ): Promise<Row[]> {
   const sort = page.sort ?? 'value_gap';
   if (!(MIRROR_COLUMNS as readonly string[]).includes(sort))
@@ -108,6 +113,6 @@ export async function mirrorRows(
   if (!(limit >= 0 && limit <= 1_000_000 && offset >= 0)) throw new InvalidFilterError('bad limit/offset');
   const tail = `ORDER BY ${sort} ${order} NULLS LAST, period, importer, exporter, product
     OFFSET ${offset} LIMIT ${limit}`;
-  const { sql, params } = mirrorTableSql(settings, filters, tail);
+  const { sql, params } = mirrorTableSql(settings, filters, tail, source);
   return engine.query(sql, params);
 }
