@@ -59,7 +59,7 @@ export class Analytics extends Construct {
         environment.ATHENA_WORKGROUP = lake.workGroupName;
         environment.GLUE_DATABASE = lake.databaseName;
       }
-      if (spec.access.pseudonymKeys) environment.PSEUDONYM_KEY_PREFIX = lake.pseudonymKeyPrefix;
+      if (spec.access.pseudonymKeys) environment.PSEUDONYM_SECRET_PREFIX = lake.pseudonymKeyPrefix;
 
       const af = new AnalyticsFunction(this, spec.id, {
         spec,

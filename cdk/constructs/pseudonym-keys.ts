@@ -31,7 +31,14 @@ export class PseudonymKeys extends Construct {
         description: `HMAC key pseudonymising identifiers of administration ${admin}`,
         encryptionKey: props.key,
         removalPolicy: props.removalPolicy,
-        generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+        // 64 hex characters = a 256-bit HMAC key, the format shared/adapters/secrets-manager-key-store.ts reads.
+        generateSecretString: {
+          passwordLength: 64,
+          excludeUppercase: true,
+          excludePunctuation: true,
+          includeSpace: false,
+          excludeCharacters: 'ghijklmnopqrstuvwxyz',
+        },
       });
       const reason =
         'Deliberately not auto-rotated: a new key changes every pseudonym and resets importer/declarant ' +

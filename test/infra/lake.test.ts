@@ -138,6 +138,13 @@ describe('data lake', () => {
       data.hasResourceProperties('AWS::SecretsManager::Secret', {
         Name: `bacuda/dev/pseudonym-key/${admin}`,
         KmsKeyId: Match.anyValue(),
+        // 64 hex characters: the format the Secrets Manager key store reads.
+        GenerateSecretString: Match.objectLike({
+          PasswordLength: 64,
+          ExcludeUppercase: true,
+          ExcludePunctuation: true,
+          ExcludeCharacters: 'ghijklmnopqrstuvwxyz',
+        }),
       });
     }
   });

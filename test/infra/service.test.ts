@@ -79,6 +79,10 @@ describe('analytics functions', () => {
     const fn = Object.values(ingest)[0];
     expect(fn.Properties.DeadLetterConfig.TargetArn).toBeDefined();
     expect(fn.Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      DATA_BUCKET: { 'Fn::ImportValue': 'bacuda-dev-data-name' },
+      PSEUDONYM_SECRET_PREFIX: 'bacuda/dev/pseudonym-key/',
+    });
   });
 
   it('lets ingest read uploads/ and write curated/, but never read results/ or write uploads/', () => {
