@@ -1,4 +1,5 @@
 import { DEMO_ADMINISTRATIONS, seedDemoUploads } from '../../local/demo-seed.ts';
+import { runWeeklyPipelineLocally } from '../../local/pipeline-runner.ts';
 import { startLocalPlatform } from '../../local/platform.ts';
 import { DEFAULT_STORE_DIR, openStoreFolder, StoreFolderError } from '../../local/store-folder.ts';
 import { lakeTables, makeLocalUploadHandler } from '../../local/wiring.ts';
@@ -7,12 +8,13 @@ import { type Command, intOpt, stringOpt, UserError } from '../command.ts';
 export const startCommand: Command = {
   name: 'start',
   summary: 'Run the whole platform on this machine (API, portal, upload processing) with demo data',
-  usage: '[--port 3000] [--store DIR] [--demo-rows N] [--no-demo]',
+  usage: '[--port 3000] [--store DIR] [--demo-rows N] [--no-demo] [--no-pipeline]',
   options: {
     port: { type: 'string' },
     store: { type: 'string' },
     'demo-rows': { type: 'string' },
     'no-demo': { type: 'boolean' },
+    'no-pipeline': { type: 'boolean' },
   },
   async run({ values, log, out, signal }) {
     const port = intOpt(values, 'port', 3000, 0);
@@ -64,6 +66,20 @@ export const startCommand: Command = {
     }
     log('  Stop:     Ctrl-C');
     out(JSON.stringify({ status: 'ready', url: platform.url, store: root }));
+    if (created && !values['no-demo'] && !values['no-pipeline']) {
+      // The first start also runs the weekly pipeline once per demo administration, so the portal has
+      // forecasts, fraud scores and preliminary results to approve. The API is already serving meanwhile.
+      for (const admin of DEMO_ADMINISTRATIONS) {
+        if (signal.aborted) break;
+        log(`bacuda: running the weekly pipeline for ${admin}…`);
+        try {
+          const run = await runWeeklyPipelineLocally({ root, admin, log, signal });
+          log(`bacuda: pipeline for ${admin}: ${run.status} (run ${run.runId})`);
+        } catch (err) {
+          log(`bacuda: pipeline for ${admin} could not run: ${(err as Error).message}`);
+        }
+      }
+    }
     if (!signal.aborted) await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
     log('bacuda: stopping…');
     await platform.stop();

@@ -12,11 +12,14 @@ async function startPlatform(store: string, extra: string[] = []) {
   const out: string[] = [];
   const log: string[] = [];
   const controller = new AbortController();
-  const done = main(['start', '--port', '0', '--store', store, '--demo-rows', '400', ...extra], {
-    out: (s) => out.push(s),
-    log: (s) => log.push(s),
-    signal: controller.signal,
-  });
+  const done = main(
+    ['start', '--port', '0', '--store', store, '--demo-rows', '400', '--no-pipeline', ...extra],
+    {
+      out: (s) => out.push(s),
+      log: (s) => log.push(s),
+      signal: controller.signal,
+    },
+  );
   for (let i = 0; i < 600 && out.length === 0; i++) {
     const finished = await Promise.race([done.then(() => true), sleep(100).then(() => false)]);
     if (finished) break;
