@@ -11,6 +11,7 @@ import { generateCommand } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
 import { mirrorCommand } from './mirror.ts';
 import { pipelineRunCommand } from './pipeline-run.ts';
+import { pricesCrawlCommand } from './prices-crawl.ts';
 import { pricesExtractCommand } from './prices-extract.ts';
 import { queryCommand } from './query.ts';
 import { startCommand } from './start.ts';
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   generateCommand,
   devTokenCommand,
   pricesExtractCommand,
+  pricesCrawlCommand,
   mirrorCommand,
   gapCommand,
   ingestCommand,

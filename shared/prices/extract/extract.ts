@@ -14,7 +14,7 @@ export interface ExtractOptions {
 }
 
 // htmlparser2 rather than parse5: several times faster on 1 MB shop pages, and forgiving of broken HTML.
-const PARSER_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
+export const PARSER_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 
 /** Extracts the main product's price and identifiers from HTML (a string, or bytes in any declared charset). */
 export function extractProduct(html: string | Uint8Array, opts: ExtractOptions = {}): ExtractedProduct {
@@ -133,7 +133,13 @@ export function extractFromDom(root: DomNode, opts: ExtractOptions = {}): Extrac
   };
 
   // A zero or absurd structured price means "not for sale / ask": treat it as no price.
-  for (const c of all) c.prices = c.prices.filter((p) => Number(p.amount) > 0 && Number(p.amount) < 1e9);
+  let absurdPrice: string | null = null;
+  for (const c of all) {
+    const sane = c.prices.filter((p) => Number(p.amount) > 0 && Number(p.amount) < 1e9);
+    if (sane.length < c.prices.length)
+      absurdPrice ??= c.prices.find((p) => !sane.includes(p))?.amount ?? null;
+    c.prices = sane;
+  }
   const structured = all.find((c) => c.prices.length > 0);
   const visible = visiblePriceCandidates(root, {
     localCurrency: local,
@@ -184,6 +190,7 @@ export function extractFromDom(root: DomNode, opts: ExtractOptions = {}): Extrac
     brand: pick('brand'),
     name: pick('name') ?? (h1Text || null),
     source,
+    absurdPrice: price === null ? absurdPrice : null,
   };
 }
 

@@ -42,6 +42,8 @@ export interface ExtractedProduct {
   brand: string | null;
   name: string | null;
   source: PriceSource | null;
+  /** A price the markup stated but that was rejected as absurd (0, or 1e9 and over), when no other was found. */
+  absurdPrice?: string | null;
 }
 
 const AVAILABILITY: [RegExp, Availability][] = [
