@@ -116,16 +116,4 @@ export class LakeCatalog extends Construct {
       resourceName: this.workGroupName,
     });
   }
-
-  /** ARNs a principal needs in IAM to read the tables of this database (Glue checks catalog, db and table). */
-  glueReadArns(): string[] {
-    const stack = Stack.of(this);
-    return [
-      stack.formatArn({ service: 'glue', resource: 'catalog' }),
-      stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
-      ...this.tableNames.map((t) =>
-        stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${t}` }),
-      ),
-    ];
-  }
 }

@@ -41,7 +41,8 @@ describe('handler catalogue', () => {
 });
 
 describe('ASL placeholders', () => {
-  it('lists ${Name} placeholders once, ignoring JSONPath', () => {
+  it('lists the ASL substitution placeholders once, ignoring JSONPath', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ASL substitution placeholders, not JS templates.
     const asl = '{"A":"${XFunctionArn}","B.$":"$.x","C":"${DataBucket}","D":"${XFunctionArn}"}';
     expect(aslPlaceholders(asl)).toEqual(['DataBucket', 'XFunctionArn']);
   });
