@@ -12,7 +12,13 @@ import {
 } from './datasets.ts';
 import { type ColumnMapping, describeErrors, LayoutError, validateMapping } from './layout.ts';
 import { type Manifest, manifestKey, manifestPrefix, pointerKey, quarantinePrefix } from './manifest.ts';
-import { ColumnBuffer, InlineParquetEncoder, type ParquetEncoder } from './parquet.ts';
+import {
+  ColumnBuffer,
+  columnSpecs,
+  encodeParquet,
+  InlineParquetEncoder,
+  type ParquetEncoder,
+} from './parquet.ts';
 import { Pseudonymiser, type PseudonymKeyStore } from './pseudonymise.ts';
 import { type ReadInfo, readRows, UnreadableFileError } from './read.ts';
 import { type ByteSource, ByteTap } from './source.ts';
@@ -202,8 +208,7 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     const rows = slot.buffer.length;
     if (rows === 0) return;
     const key = `${partitionPrefix(dataset.name, admin, slot.year, slot.month)}${sourceId}.${uploadId}.${String(partSeq++).padStart(4, '0')}.parquet`;
-    const specs = slot.buffer.specs;
-    const columns = slot.buffer.take();
+    const { specs, columns } = slot.buffer.take();
     buffered -= rows;
     await inFlight;
     const file = { key, rows, year: slot.year, month: slot.month };
@@ -220,6 +225,7 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     inFlight.catch(() => undefined);
   };
 
+  await ensureSchemaAnchor(store, dataset, admin);
   const tap = new ByteTap();
   const info: ReadInfo = {};
   const rejectedByField: Record<string, number> = {};
@@ -378,6 +384,32 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     `${req.fileName}: ${manifest.rowsAccepted} accepted, ${manifest.rowsRejected} rejected (${manifest.format}) → ${files.length} file(s)`,
   );
   return manifest;
+}
+
+/**
+ * A zero-row Parquet file holding every column of the dataset, one per administration and schema
+ * version, in a partition no real row uses (year=0000). Data files leave out all-null columns, and
+ * DuckDB's union_by_name builds a view's columns from the files it finds: this file guarantees the full
+ * column set, with the right types, even when no upload had (say) seller IDs. Athena takes columns
+ * from Glue and never projects year 0.
+ */
+export function schemaAnchorKey(dataset: DatasetDef, admin: string): string {
+  return `${partitionPrefix(dataset.name, admin, 0, 0).replace('year=0/', 'year=0000/')}_schema-v${dataset.schemaVersion}.parquet`;
+}
+
+async function ensureSchemaAnchor(store: ObjectStore, dataset: DatasetDef, admin: string): Promise<void> {
+  const key = schemaAnchorKey(dataset, admin);
+  if (await store.exists(key)) return;
+  const specs = columnSpecs(dataset.fields);
+  await store.put(
+    key,
+    encodeParquet(
+      specs,
+      specs.map(() => []),
+      { 'bacuda.schemaVersion': String(dataset.schemaVersion) },
+    ),
+    { contentType: 'application/vnd.apache.parquet' },
+  );
 }
 
 async function quarantineWholeFile(

@@ -66,28 +66,41 @@ export class ColumnBuffer {
   readonly specs: ColumnSpec[];
   private readonly dateAt: boolean[];
   private columns: unknown[][];
+  private nonNull: number[];
   length = 0;
 
   constructor(fields: readonly FieldDef[]) {
     this.specs = columnSpecs(fields);
     this.dateAt = this.specs.map((c) => c.type === 'DATE');
     this.columns = this.specs.map(() => []);
+    this.nonNull = this.specs.map(() => 0);
   }
 
   /** Appends one row given as values in field order. */
   push(values: unknown[]): void {
-    const { dateAt, columns } = this;
+    const { dateAt, columns, nonNull } = this;
     for (let i = 0; i < columns.length; i++) {
       const v = values[i];
-      columns[i].push(v === null || v === undefined ? null : dateAt[i] ? epochDays(v as string) : v);
+      if (v === null || v === undefined) columns[i].push(null);
+      else {
+        columns[i].push(dateAt[i] ? epochDays(v as string) : v);
+        nonNull[i]++;
+      }
     }
     this.length++;
   }
 
-  /** Hands the buffered columns over and starts afresh. */
-  take(): unknown[][] {
-    const out = this.columns;
+  /**
+   * Hands the buffered columns over and starts afresh. Columns with no value at all are left out of the
+   * file: a layout without, say, seller IDs would otherwise pay ~20% of encoding time for all-null
+   * columns. Readers see them as NULL (Athena reads Parquet by column name; DuckDB's union_by_name
+   * takes the full column set from the dataset's schema file, see schemaAnchorKey).
+   */
+  take(): { specs: ColumnSpec[]; columns: unknown[][] } {
+    const keep = this.specs.flatMap((_, i) => (this.nonNull[i] > 0 ? [i] : []));
+    const out = { specs: keep.map((i) => this.specs[i]), columns: keep.map((i) => this.columns[i]) };
     this.columns = this.specs.map(() => []);
+    this.nonNull = this.specs.map(() => 0);
     this.length = 0;
     return out;
   }
