@@ -16,7 +16,7 @@ export interface EngineOptions {
 
 type Single = 'theta' | 'ets' | 'arima' | 'snaive';
 const SINGLES: Single[] = ['theta', 'ets', 'arima', 'snaive'];
-const COMBO_MEMBERS: Single[] = ['theta', 'ets', 'arima'];
+const COMBO_MEMBERS: Single[] = ['theta', 'ets'];
 
 function fitSingle(name: Single, y: Float64Array, o: EngineOptions): FittedModel | null {
   switch (name) {
