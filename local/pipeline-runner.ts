@@ -22,6 +22,7 @@ import {
 import { functionOfLocalArn, loadLocalPipelineDefinition } from '../shared/pipeline/local-definition.ts';
 import { alarmKey, readRun } from '../shared/pipeline/runs.ts';
 import type { PipelineDeps } from '../shared/pipeline/stage.ts';
+import { demoFilePlan } from './demo-seed.ts';
 
 type Json = Parameters<StateMachine['run']>[0];
 /** aws-local-stepfunctions does not export its event type; this is it, taken from run()'s return type. */
@@ -334,21 +335,19 @@ export async function seedPipelineDemo(options: {
   const keys = new LocalKeyStore(options.root);
   const tmp = await mkdtemp(join(tmpdir(), 'bacuda-demo-'));
   try {
-    for (const [i, admin] of options.admins.entries()) {
-      for (const [j, year] of [2012, 2013].entries()) {
-        const fileName = `demo declarations ${year}.csv`;
-        const path = join(tmp, `${admin}-${fileName}`);
-        await writeDemoFile(path, {
-          rows: Math.ceil(options.rowsPerAdmin / 2),
-          seed: 1000 + 10 * i + j,
-          year,
-        });
-        const manifest = await ingestUpload(
-          { store, keys, log: () => {} },
-          { admin, dataset: 'declarations', fileName, open: async () => fileBytes(path) },
-        );
-        log(`demo: ${admin} ${year}: ${manifest.rowsAccepted} declarations ingested`);
-      }
+    for (const file of demoFilePlan(options.admins, options.rowsPerAdmin)) {
+      const path = join(tmp, `${file.admin}-${file.fileName}`);
+      await writeDemoFile(path, { rows: file.rows, seed: file.seed, year: file.year, firstId: file.firstId });
+      const manifest = await ingestUpload(
+        { store, keys, log: () => {} },
+        {
+          admin: file.admin,
+          dataset: 'declarations',
+          fileName: file.fileName,
+          open: async () => fileBytes(path),
+        },
+      );
+      log(`demo: ${file.admin} ${file.year}: ${manifest.rowsAccepted} declarations ingested`);
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });

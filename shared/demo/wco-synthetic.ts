@@ -23,6 +23,8 @@ export interface GenerateOptions {
   seed: number;
   /** Calendar year the declarations fall in (the published synthetic file covers 2013). */
   year?: number;
+  /** Number of the first declaration (SGD<firstId>), so files for several years never reuse an id. */
+  firstId?: number;
 }
 
 interface Tariff {
@@ -151,6 +153,7 @@ function isoDay(year: number, dayOfYear: number): string {
 export function* generateWcoSyntheticLines(options: GenerateOptions): Generator<string> {
   const { rows, seed } = options;
   const year = options.year ?? 2013;
+  const firstId = options.firstId ?? 1;
   const rng = new SeededRandom(seed);
   const world = new DemoWorld(rng, rows);
   const seen = new Set<number>();
@@ -198,7 +201,7 @@ export function* generateWcoSyntheticLines(options: GenerateOptions): Generator<
     const taxes = Math.round(cif * declaredTariff.rate);
     const revenue = illicit ? Math.max(1, Math.round(trueCif * trueTariff.rate - taxes)) : 0;
     yield [
-      `SGD${i + 1}`,
+      `SGD${firstId + i}`,
       date,
       importer.id,
       declarant,

@@ -25,7 +25,9 @@ export async function listPartitions(
   const keys = await store.list(`curated/${dataset}/administration=${admin}/`);
   const byPrefix = new Map<string, Partition>();
   for (const key of keys) {
-    if (!key.endsWith('.parquet')) continue;
+    // Like Athena and Hive, skip hidden files ('_' or '.' prefixed), e.g. schema anchors.
+    const name = key.slice(key.lastIndexOf('/') + 1);
+    if (!key.endsWith('.parquet') || name.startsWith('_') || name.startsWith('.')) continue;
     const p = partitionOfKey(key);
     if (p) byPrefix.set(p.prefix, p);
   }
