@@ -3,7 +3,7 @@ import type { ObjectStore } from '../ports/object-store.ts';
 import { appendAudit } from './audit-log.ts';
 import type { AccessContext, AccessDeps } from './context.ts';
 import { readJson, writeJson } from './json-store.ts';
-import { isSeriesId, SERIES_IDS, type SeriesId } from './series.ts';
+import { isSeriesId, type SeriesId } from './series.ts';
 
 /**
  * Results store layout (the same in S3 and in the local store folder):
@@ -143,31 +143,57 @@ export async function listResults(
   admin: string,
   filter: { series?: SeriesId; status?: ResultStatus } = {},
 ): Promise<ResultDoc[]> {
-  const out: ResultDoc[] = [];
-  for (const series of filter.series ? [filter.series] : SERIES_IDS) {
-    const prefix = `results/${admin}/${series}/`;
-    const byId = new Map<string, string[]>();
+  return (await listResultsByAdministration(store, [admin], filter)).get(admin) ?? [];
+}
+
+/**
+ * Results of several administrations (all that have results when `admins` is undefined), from one store
+ * listing: a listing walks folders (or pages through S3), so it is done once per request, not per Series.
+ */
+export async function listResultsByAdministration(
+  store: ObjectStore,
+  admins: string[] | undefined,
+  filter: { series?: SeriesId; status?: ResultStatus } = {},
+): Promise<Map<string, ResultDoc[]>> {
+  const prefixes = admins ? admins.map((a) => `results/${a}/`) : ['results/'];
+  const wanted = admins ? new Set(admins) : null;
+  // admin → series → id → file names
+  const tree = new Map<string, Map<SeriesId, Map<string, string[]>>>();
+  for (const prefix of prefixes)
     for (const key of await store.list(prefix)) {
-      const rest = key.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      if (slash <= 0 || rest.includes('.tmp-')) continue;
-      const id = rest.slice(0, slash);
-      const list = byId.get(id) ?? [];
-      list.push(rest.slice(slash + 1));
-      byId.set(id, list);
+      const [, admin, series, id, ...rest] = key.split('/');
+      if (!admin || !isAdministrationCode(admin) || (wanted && !wanted.has(admin))) continue;
+      if (!series || !isSeriesId(series) || (filter.series && series !== filter.series)) continue;
+      if (!id || !ID.test(id) || rest.length === 0 || key.includes('.tmp-')) continue;
+      const bySeries = tree.get(admin) ?? new Map<SeriesId, Map<string, string[]>>();
+      tree.set(admin, bySeries);
+      const byId = bySeries.get(series) ?? new Map<string, string[]>();
+      bySeries.set(series, byId);
+      const files = byId.get(id) ?? [];
+      files.push(rest.join('/'));
+      byId.set(id, files);
     }
-    for (const [id, names] of byId) {
-      if (!ID.test(id)) continue;
-      const files = names.filter((n) => n !== 'status.json').sort();
-      const doc = names.includes('status.json')
-        ? await readJson<ResultDoc>(store, resultStatusKey(admin, series, id))
-        : undefined;
-      out.push(doc ? { ...doc, files } : implicitPreliminary(admin, series, id, files));
-    }
+  const out = new Map<string, ResultDoc[]>();
+  for (const [admin, bySeries] of tree) {
+    const docs: Promise<ResultDoc>[] = [];
+    for (const [series, byId] of bySeries)
+      for (const [id, names] of byId) {
+        const files = names.filter((n) => n !== 'status.json').sort();
+        docs.push(
+          (names.includes('status.json')
+            ? readJson<ResultDoc>(store, resultStatusKey(admin, series, id))
+            : Promise.resolve(undefined)
+          ).then((doc) => (doc ? { ...doc, files } : implicitPreliminary(admin, series, id, files))),
+        );
+      }
+    out.set(
+      admin,
+      (await Promise.all(docs))
+        .filter((r) => !filter.status || r.status === filter.status)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id)),
+    );
   }
-  return out
-    .filter((r) => !filter.status || r.status === filter.status)
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+  return out;
 }
 
 /** Administrations that have a results folder. */

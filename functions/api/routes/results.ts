@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { authoriseAdministration, readableAdministrations } from '../../../shared/access/authorise.ts';
 import {
-  administrationsWithResults,
   decideResult,
   getResult,
   listResults,
+  listResultsByAdministration,
   type ResultDoc,
   ResultNotPendingError,
   resultPrefix,
@@ -55,16 +55,25 @@ export async function visibleResults(
   filter: { administration?: string; series?: ResultDoc['series']; status?: ResultDoc['status'] },
 ): Promise<ResultDoc[]> {
   const readable = new Set(await readableAdministrations(p, deps));
-  const admins = filter.administration
-    ? [filter.administration]
-    : await administrationsWithResults(deps.store);
+  const published = mayReadPublished(p);
+  if (!published && !filter.administration && readable.size === 0) return [];
+  const byAdmin = await listResultsByAdministration(
+    deps.store,
+    filter.administration ? [filter.administration] : published ? undefined : [...readable],
+    { series: filter.series },
+  );
   const out: ResultDoc[] = [];
-  for (const admin of admins) {
+  for (const [admin, results] of byAdmin) {
+    // Full view of administrations the caller may read; approved results only of the others.
     const full = readable.has(admin);
-    if (!full && !mayReadPublished(p)) continue;
-    const status = full ? filter.status : 'approved';
-    if (!full && filter.status && filter.status !== 'approved') continue;
-    out.push(...(await listResults(deps.store, admin, { series: filter.series, status })));
+    if (!full && !published) continue;
+    out.push(
+      ...results.filter((r) =>
+        full
+          ? !filter.status || r.status === filter.status
+          : r.status === 'approved' && (!filter.status || filter.status === 'approved'),
+      ),
+    );
   }
   return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
 }
