@@ -1,6 +1,7 @@
 import type { Route } from '../../../shared/http/route.ts';
 import type { ApiDeps } from '../deps.ts';
 import { accessRoutes } from './access.ts';
+import { datasetRoutes } from './datasets.ts';
 import { healthRoute } from './health.ts';
 import { openApiRoutes } from './openapi.ts';
 import { pipelineRunsRoute } from './pipeline-runs.ts';
@@ -14,6 +15,7 @@ export const apiRoutes: Route<ApiDeps>[] = [
   ...seriesRoutes,
   ...resultRoutes,
   ...uploadRoutes,
+  ...datasetRoutes,
   ...accessRoutes,
   pipelineRunsRoute,
 ];

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONFIDENTIALITY_STATEMENT } from '../../../shared/access/confidentiality.ts';
 import { publishPreliminaryResult } from '../../../shared/access/results.ts';
 import { apiHarness } from './harness.ts';
@@ -265,5 +265,41 @@ describe('OpenAPI', () => {
     const page = await h.call('GET', '/v1/docs');
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.text).toContain('/v1/results/{administration}/{series}/{id}/approve');
+  });
+});
+
+describe('datasets and named queries', () => {
+  it('runs allow-listed queries for the caller’s administration with bound values only', async () => {
+    const xaa = await h.token('official', 'XAA');
+    vi.mocked(h.query.query).mockResolvedValueOnce([{ count: 42 }]);
+    const res = await h.call('GET', '/v1/queries/declarations.count', {
+      token: xaa,
+      query: { from: '2013-01-01' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      query: 'declarations.count',
+      administration: 'XAA',
+      items: [{ count: 42 }],
+    });
+    const [sql, values] = vi.mocked(h.query.query).mock.calls[0];
+    expect(sql).not.toContain('2013');
+    expect(values).toEqual(['XAA', '2013-01-01']);
+    expect(
+      (await h.call('GET', '/v1/queries/declarations.count', { token: xaa, query: { bogus: '1' } })).status,
+    ).toBe(400);
+    expect((await h.call('GET', '/v1/queries/no.such', { token: xaa })).status).toBe(404);
+    expect(
+      (
+        await h.call('GET', '/v1/queries/declarations.count', {
+          token: xaa,
+          query: { administration: 'XBB' },
+        })
+      ).status,
+    ).toBe(403);
+    const list = await h.call('GET', '/v1/queries', { token: xaa });
+    expect(list.json.items.map((q: { name: string }) => q.name)).toContain('declarations.count');
+    const datasets = await h.call('GET', '/v1/datasets', { token: xaa });
+    expect(datasets.json.items.map((d: { name: string }) => d.name)).toContain('declarations');
   });
 });
