@@ -72,8 +72,9 @@ export const RISK_KEYS: KeyDef[] = [
   { name: 'originIndicator', code: 'label', group: 'attributeRisk', of: (d) => d.originIndicator },
 ];
 
+/** HS prefix; the canonical hsCode is digits only (ingest and the scoring schema validate that). */
 function hs(d: Declaration, digits: number): string | null {
-  const code = d.hsCode?.replace(/\D/g, '');
+  const code = d.hsCode;
   return code && code.length >= digits ? code.slice(0, digits) : null;
 }
 
@@ -117,7 +118,6 @@ export interface FeatureOptions {
 export const DEFAULT_FEATURE_GROUPS: readonly FeatureGroup[] = [
   'productRisk',
   'placeRisk',
-  'codes',
   'firstSeen',
   'values',
   'unitValues',
@@ -192,6 +192,11 @@ export class FeatureSpace {
   private readonly keys: KeyDef[];
   private readonly on: Set<FeatureGroup>;
   private readonly codeMaps: (Map<string, number> | null)[];
+  private readonly rateOn: boolean[];
+  // Per-row scratch for writeRow.
+  private readonly cnt: Float64Array;
+  private readonly frd: Float64Array;
+  private readonly keyValues: string[];
 
   private constructor(profile: FeatureProfile) {
     this.profile = profile;
@@ -204,6 +209,10 @@ export class FeatureSpace {
         (k.code && this.on.has('codes')),
     );
     this.counts = new Map(Object.entries(profile.stats).map(([k, rec]) => [k, new Map(Object.entries(rec))]));
+    this.rateOn = this.keys.map((k) => this.on.has(k.group));
+    this.cnt = new Float64Array(this.keys.length);
+    this.frd = new Float64Array(this.keys.length);
+    this.keyValues = this.keys.map(() => NONE);
     // Label codes: rank of the value among the training values in sorted order (scikit-learn's
     // LabelEncoder); unseen values get NaN, which every split routes right.
     this.codeMaps = this.keys.map((k) => {
@@ -419,29 +428,33 @@ export class FeatureSpace {
   ): void {
     const { prior, smoothing: m } = this.profile;
     const on = this.on;
+    const keys = this.keys;
+    const K = keys.length;
+    const cnt = this.cnt;
+    const frd = this.frd;
+    const values = this.keyValues;
+    // Each key's value and history, computed once per row (this runs for every declaration scored).
+    for (let ki = 0; ki < K; ki++) {
+      const key = keys[ki].of(d) ?? NONE;
+      values[ki] = key;
+      const c = lookup(ki, key);
+      cnt[ki] = c ? c[0] : 0;
+      frd[ki] = c ? c[1] : 0;
+    }
     let j = off;
-    const seen: ([number, number] | undefined)[] = this.keys.map((k, ki) => {
-      const c = lookup(ki, k.of(d) ?? NONE);
-      return c && c[0] > 0 ? [c[0], c[1]] : undefined;
-    });
-    this.keys.forEach((k, ki) => {
-      if (!on.has(k.group)) return;
-      const c = seen[ki];
-      out[j++] = c ? (c[1] + m * prior) / (c[0] + m) : prior;
-    });
+    for (let ki = 0; ki < K; ki++)
+      if (this.rateOn[ki]) out[j++] = cnt[ki] > 0 ? (frd[ki] + m * prior) / (cnt[ki] + m) : prior;
     if (on.has('codes'))
-      this.keys.forEach((k, ki) => {
-        if (k.code === 'numeric') out[j++] = Number(k.of(d) ?? Number.NaN);
-        else if (k.code === 'label') out[j++] = this.codeMaps[ki]?.get(k.of(d) ?? NONE) ?? Number.NaN;
-      });
+      for (let ki = 0; ki < K; ki++) {
+        const kind = keys[ki].code;
+        if (kind === 'numeric') out[j++] = values[ki] === NONE ? Number.NaN : Number(values[ki]);
+        else if (kind === 'label') out[j++] = this.codeMaps[ki]?.get(values[ki]) ?? Number.NaN;
+      }
     if (on.has('firstSeen'))
-      this.keys.forEach((k, ki) => {
-        if (k.firstSeen) out[j++] = seen[ki] ? 0 : 1;
-      });
+      for (let ki = 0; ki < K; ki++) if (keys[ki].firstSeen) out[j++] = cnt[ki] > 0 ? 0 : 1;
     if (on.has('volume'))
-      this.keys.forEach((k, ki) => {
-        if (on.has(k.group) || k.group === 'entityRisk') out[j++] = Math.log1p(seen[ki]?.[0] ?? 0);
-      });
+      for (let ki = 0; ki < K; ki++)
+        if (this.rateOn[ki] || keys[ki].group === 'entityRisk') out[j++] = Math.log1p(cnt[ki]);
     if (on.has('values')) {
       out[j++] = v(d.cifValue);
       out[j++] = d.cifValue !== null && d.cifValue >= 0 ? Math.log1p(d.cifValue) : Number.NaN;

@@ -42,7 +42,11 @@ export const ScoreDeclarationSchema = z.object({
   date: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a real date'),
+    .refine((d) => {
+      const t = Date.parse(`${d}T00:00:00Z`);
+      // Round-trip: Date.parse rolls 2021-02-30 over to March instead of failing.
+      return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+    }, 'must be a real date'),
   hsCode: z
     .union([z.string(), z.number()])
     .transform(String)

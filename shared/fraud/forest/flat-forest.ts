@@ -22,6 +22,11 @@ export class FlatForest {
   readonly vote: Uint8Array;
   readonly gain: Float64Array;
   readonly samples: Float64Array;
+  /**
+   * Hot-loop layout: per node [feature (-1 at leaves), right child]. Nodes are numbered depth-first,
+   * so the left child is always node + 1 and one step reads two adjacent ints and one threshold.
+   */
+  private readonly packed: Int32Array;
 
   constructor(json: MlRandomForestJson) {
     if (json?.name !== 'RFClassifier' || !json.baseModel?.estimators)
@@ -79,6 +84,13 @@ export class FlatForest {
     trees.forEach((t, i) => {
       this.roots[i] = visit(t.root, base.indexes?.[i]);
     });
+    this.packed = new Int32Array(2 * count);
+    for (let i = 0; i < count; i++) {
+      if (this.left[i] >= 0 && this.left[i] !== i + 1)
+        throw new Error('internal: nodes are not in depth-first order');
+      this.packed[2 * i] = this.left[i] >= 0 ? this.feature[i] : -1;
+      this.packed[2 * i + 1] = this.right[i];
+    }
     this.nFeatures = Math.max(
       base.n ?? 0,
       maxFeature + 1,
@@ -110,7 +122,7 @@ export class FlatForest {
     nRows: number,
     stride = this.nFeatures,
   ): { probability: Float64Array; soft: Float64Array } {
-    const { feature, threshold, left, right, value, vote, roots, nTrees } = this;
+    const { packed, threshold, value, vote, roots, nTrees } = this;
     const soft = new Float64Array(nRows);
     const first = new Uint8Array(nRows);
     const fraudVotes = new Uint16Array(nRows);
@@ -122,7 +134,11 @@ export class FlatForest {
         for (let i = b0; i < b1; i++) {
           const off = i * stride;
           let node = root;
-          while (left[node] >= 0) node = x[off + feature[node]] < threshold[node] ? left[node] : right[node];
+          let f = packed[2 * node];
+          while (f >= 0) {
+            node = x[off + f] < threshold[node] ? node + 1 : packed[2 * node + 1];
+            f = packed[2 * node];
+          }
           soft[i] += value[node];
           if (t === 0) first[i] = vote[node];
           else if (vote[node] === 1) fraudVotes[i]++;
