@@ -1,5 +1,5 @@
 /**
- * npm run bench:forecast [-- --series N --ours auto,combo,theta --r snaive,thetaf,ets,auto.arima --r-slow-subset N]
+ * npm run bench:forecast [-- --series N --ours combo,auto,theta --r snaive,thetaf,ets,auto.arima --r-slow-subset N]
  *
  * Holds back the last 18 months of every M3 monthly training series (train' / test'), then scores
  * our forecaster (`bacuda forecast evaluate`, worker threads) and R's forecast package on the same
@@ -21,7 +21,7 @@ const root = resolve(here, '../..');
 const { values } = parseArgs({
   options: {
     series: { type: 'string' },
-    ours: { type: 'string', default: 'auto' },
+    ours: { type: 'string', default: 'combo' },
     r: { type: 'string', default: 'snaive,thetaf' },
     'r-slow-subset': { type: 'string', default: '0' },
     workers: { type: 'string' },
@@ -129,7 +129,8 @@ for (const s of scores) {
     `${s.method.padEnd(16)} ${String(s.series).padStart(6)} ${s.smape.toFixed(3).padStart(7)} ${s.mase.toFixed(4).padStart(7)} ${s.coverage95.toFixed(3).padStart(7)} ${s.seconds.toFixed(1).padStart(8)}   ${r(s.smape, ref?.smape).padStart(12)} ${r(s.mase, ref?.mase).padStart(12)} ${r(s.seconds, ref?.seconds).padStart(12)}`,
   );
 }
-const ours = scores.find((s) => s.method === 'ours:auto') ?? scores.find((s) => s.method.startsWith('ours:'));
+const ours =
+  scores.find((s) => s.method === 'ours:combo') ?? scores.find((s) => s.method.startsWith('ours:'));
 const goals =
   ours && ref && ours.series === ref.series
     ? {

@@ -26,7 +26,7 @@ async function readM3(path: string, flag: string) {
 export const forecastEvaluateCommand: Command = {
   name: 'forecast evaluate',
   summary: 'Score forecasts of M3-layout series against held-out values (sMAPE, MASE, 95% coverage)',
-  usage: '--train <csv> --test <csv> [--method auto|combo|theta|ets|arima|snaive] [--workers N] [--json]',
+  usage: '--train <csv> --test <csv> [--method combo|auto|theta|ets|arima|snaive] [--workers N] [--json]',
   options: {
     train: { type: 'string' },
     test: { type: 'string' },
@@ -36,7 +36,7 @@ export const forecastEvaluateCommand: Command = {
   },
   async run(ctx) {
     const t0 = performance.now();
-    const method = (stringOpt(ctx.values, 'method') ?? 'auto') as MethodName;
+    const method = (stringOpt(ctx.values, 'method') ?? 'combo') as MethodName;
     if (!METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
     const workersRaw = stringOpt(ctx.values, 'workers');
     const workers = workersRaw === undefined ? undefined : Number(workersRaw);

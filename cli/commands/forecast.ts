@@ -9,7 +9,7 @@ const METHODS = ['auto', 'combo', 'theta', 'ets', 'arima', 'snaive'];
 export const forecastCommand: Command = {
   name: 'forecast',
   summary: 'Forecast monthly revenue series (long format or SA Treasury layout) with 80%/95% intervals',
-  usage: '--input <csv> [--series NAME] --horizon H [--method auto|combo|theta|ets|arima|snaive] [--json]',
+  usage: '--input <csv> [--series NAME] --horizon H [--method combo|auto|theta|ets|arima|snaive] [--json]',
   options: {
     input: { type: 'string' },
     series: { type: 'string' },
@@ -21,7 +21,7 @@ export const forecastCommand: Command = {
     const input = requireString(ctx.values, 'input');
     // A bad horizon is reported per series (as the API does), so it is passed through unparsed.
     const horizon = requireString(ctx.values, 'horizon');
-    const method = (stringOpt(ctx.values, 'method') ?? 'auto') as MethodName;
+    const method = (stringOpt(ctx.values, 'method') ?? 'combo') as MethodName;
     if (!METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
     let text: string;
     try {

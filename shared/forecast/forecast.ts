@@ -49,7 +49,7 @@ export function forecastSeries(
   options: ForecastOptions = {},
 ): SeriesForecast[] {
   const hErr = horizonProblem(horizon);
-  const method = options.method ?? 'auto';
+  const method = options.method ?? 'combo';
   if (!METHODS.includes(method)) throw new Error(`unknown method "${method}" (one of ${METHODS.join(', ')})`);
   const o = engineOptions(options);
   return series.map((s): SeriesForecast => {

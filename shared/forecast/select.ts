@@ -16,7 +16,14 @@ export interface EngineOptions {
 
 type Single = 'theta' | 'ets' | 'arima' | 'snaive';
 const SINGLES: Single[] = ['theta', 'ets', 'arima', 'snaive'];
-const COMBO_MEMBERS: Single[] = ['theta', 'ets'];
+/**
+ * The combination: Theta counted twice, ETS and ARIMA once each. Theta is the strongest single
+ * method in our rolling-origin backtests (as in the M3 literature), so it anchors half the weight;
+ * ETS and ARIMA add diversity. On M3 train'/test' (see docs/forecast.md) equal thirds gave sMAPE
+ * 14.38, theta+ETS 14.13, and this 2:1:1 mix 14.03.
+ */
+const COMBO_MEMBERS: Single[] = ['theta', 'ets', 'arima'];
+const COMBO_WEIGHTS: Record<string, number> = { theta: 2, ets: 1, arima: 1 };
 
 function fitSingle(name: Single, y: Float64Array, o: EngineOptions): FittedModel | null {
   switch (name) {
@@ -25,7 +32,9 @@ function fitSingle(name: Single, y: Float64Array, o: EngineOptions): FittedModel
     case 'snaive':
       return fitSnaive(y, o.m);
     case 'arima':
-      return fitArima(y, o.m);
+      // At most one difference and no drift: d = 2 and drift terms extrapolated too aggressively
+      // over 18 months in our backtests (sMAPE 16.1–16.4 against 14.6 without).
+      return fitArima(y, o.m, { maxD: 1, drift: false });
     case 'ets': {
       // Undamped linear trends extrapolate badly over long horizons (they were the worst ETS forms in
       // our M3 backtests), so the automatic choice considers no trend or a damped trend only.
@@ -46,8 +55,15 @@ function fitCandidates(y: Float64Array, names: Single[], o: EngineOptions): Map<
       // A model that cannot be estimated on this series simply drops out of the candidates.
     }
   }
-  const members = COMBO_MEMBERS.map((n) => out.get(n)).filter((f): f is FittedModel => f !== undefined);
-  if (members.length >= 2) out.set('combo', combine(members));
+  const present = COMBO_MEMBERS.filter((n) => out.has(n));
+  if (present.length >= 2)
+    out.set(
+      'combo',
+      combine(
+        present.map((n) => out.get(n) as FittedModel),
+        present.map((n) => COMBO_WEIGHTS[n]),
+      ),
+    );
   return out;
 }
 
@@ -104,7 +120,10 @@ export interface EngineResult {
   backtest?: Record<string, number>;
 }
 
-/** Forecasts one validated series. 'auto' picks the candidate with the lowest backtest MASE. */
+/**
+ * Forecasts one validated series. 'combo' (the default) is the weighted combination; 'auto' picks
+ * the candidate (combo included) with the lowest rolling-origin backtest MASE.
+ */
 export function forecastOne(y: Float64Array, h: number, method: MethodName, o: EngineOptions): EngineResult {
   let choice: string = method;
   let scores: Record<string, number> | undefined;

@@ -54,7 +54,7 @@ export type MethodName = 'auto' | 'combo' | 'theta' | 'ets' | 'arima' | 'snaive'
 export interface ForecastOptions {
   /** Seasonal period (12 for monthly). */
   period?: number;
-  /** 'auto' = choose by rolling-origin backtest among the candidates; else force one method. */
+  /** 'combo' (default) = weighted theta/ETS/ARIMA combination; 'auto' = choose by rolling-origin backtest. */
   method?: MethodName;
   /** Shortest series accepted. */
   minLength?: number;

@@ -60,10 +60,10 @@ function isConstant(x: ArrayLike<number>): boolean {
 }
 
 /** Number of differences making the series KPSS-stationary at 5% (critical value 0.463), at most 2. */
-export function ndiffs(x: ArrayLike<number>): number {
+export function ndiffs(x: ArrayLike<number>, maxD = 2): number {
   let d = 0;
   let z: ArrayLike<number> = x;
-  while (d < 2 && z.length > 8 && !isConstant(z) && kpssStat(z) > 0.463) {
+  while (d < maxD && z.length > 8 && !isConstant(z) && kpssStat(z) > 0.463) {
     z = diff(z);
     d++;
   }
@@ -146,15 +146,22 @@ function fitOrder(
   return { p, q, constant, ar: ar.slice(), ma: ma.slice(), mu, sigma2: sse / Math.max(1, nc - k + 1), aicc };
 }
 
-export function fitArimaAuto(x: Float64Array): ArimaFit | null {
-  const d = ndiffs(x);
+export interface ArimaOptions {
+  /** Most differences allowed (auto.arima: 2). */
+  maxD?: number;
+  /** Allow a drift term when d = 1. */
+  drift?: boolean;
+}
+
+export function fitArimaAuto(x: Float64Array, o: ArimaOptions = {}): ArimaFit | null {
+  const d = ndiffs(x, o.maxD ?? 2);
   let w: Float64Array = x;
   for (let i = 0; i < d; i++) w = diff(w);
   const t0 = 2;
   let best: ArimaFit | null = null;
   for (let p = 0; p <= 2; p++)
     for (let q = 0; q <= 2; q++)
-      for (const constant of d < 2 ? [true, false] : [false]) {
+      for (const constant of d === 0 || (d === 1 && (o.drift ?? true)) ? [true, false] : [false]) {
         const f = fitOrder(w, p, q, constant, t0);
         if (f && (!best || f.aicc < best.aicc)) best = { ...f, d };
       }
@@ -227,7 +234,7 @@ function adjuster(y: Float64Array, m: number): { figure: Float64Array; mult: boo
   return { figure, mult: positive };
 }
 
-export function fitArima(y: Float64Array, m: number): FittedModel | null {
+export function fitArima(y: Float64Array, m: number, o: ArimaOptions = {}): FittedModel | null {
   const adj = adjuster(y, m);
   const sa = (yy: Float64Array): Float64Array => {
     if (!adj) return yy;
@@ -236,7 +243,7 @@ export function fitArima(y: Float64Array, m: number): FittedModel | null {
       out[t] = adj.mult ? yy[t] / adj.figure[t % m] : yy[t] - adj.figure[t % m];
     return out;
   };
-  const fit = fitArimaAuto(sa(y));
+  const fit = fitArimaAuto(sa(y), o);
   if (!fit) return null;
   const reseason = (n: number, f: { mean: Float64Array; sd: Float64Array }): ModelForecast => {
     if (!adj) return normalForecast(f.mean, f.sd);

@@ -1,13 +1,20 @@
 import type { FittedModel, ModelForecast } from '../types.ts';
 
 /**
- * Equal-weight combination. Point forecasts are averaged; interval bounds are averaged quantile by
+ * Weighted combination (equal weights by default). Point forecasts are averaged; interval bounds are averaged quantile by
  * quantile ("Vincentisation"), which keeps the combined interval as wide as its members' typical one.
  */
-export function combine(models: FittedModel[], method = 'combo'): FittedModel {
+export function combine(
+  models: FittedModel[],
+  weights: number[] = models.map(() => 1),
+  method = 'combo',
+): FittedModel {
+  const total = weights.reduce((a, b) => a + b, 0);
   const avg = (parts: Float64Array[]): Float64Array => {
     const out = new Float64Array(parts[0].length);
-    for (const p of parts) for (let i = 0; i < out.length; i++) out[i] += p[i] / parts.length;
+    parts.forEach((p, k) => {
+      for (let i = 0; i < out.length; i++) out[i] += (p[i] * weights[k]) / total;
+    });
     return out;
   };
   return {

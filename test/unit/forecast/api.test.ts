@@ -37,7 +37,9 @@ describe('forecastSeries', () => {
   });
 
   it('chooses a method by rolling-origin backtest and reports the scores', () => {
-    const [r] = forecastSeries([{ name: 'a', start: '2018-01', values: seasonalValues(60) }], 6);
+    const [r] = forecastSeries([{ name: 'a', start: '2018-01', values: seasonalValues(60) }], 6, {
+      method: 'auto',
+    });
     expect(r.error).toBeUndefined();
     expect(Object.keys(r.backtest ?? {})).toEqual(expect.arrayContaining(['theta', 'ets', 'snaive']));
     expect(r.forecasts).toHaveLength(6);
