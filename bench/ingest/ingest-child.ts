@@ -14,7 +14,13 @@ if (mode === 'bacuda') {
   const { LocalKeyStore } = await import('../../shared/ingest/local-key-store.ts');
   const { fileBytes } = await import('../../shared/ingest/source.ts');
   const m = await ingestUpload(
-    { store: new FsObjectStore(outDir), keys: new LocalKeyStore(outDir) },
+    {
+      store: new FsObjectStore(outDir),
+      keys: new LocalKeyStore(outDir),
+      ...(process.env.PART_ROWS
+        ? { partRows: Number(process.env.PART_ROWS), maxBufferedRows: Number(process.env.PART_ROWS) }
+        : {}),
+    },
     { admin: 'XAA', dataset: 'declarations', fileName: 'bench.csv', open: async () => fileBytes(file) },
   );
   if (m.status !== 'ingested') throw new Error(`ingest ended ${m.status}: ${m.error ?? ''}`);

@@ -58,32 +58,100 @@ export function encodeParquet(
   return writer.getBytes();
 }
 
+/** A growable typed column with a null mask: 8 bytes a value instead of a boxed array slot. */
+class NumericColumn {
+  values: Float64Array | Int32Array;
+  nulls: Uint8Array;
+  nullCount = 0;
+  private readonly float: boolean;
+  constructor(float: boolean, capacity: number) {
+    this.float = float;
+    this.values = float ? new Float64Array(capacity) : new Int32Array(capacity);
+    this.nulls = new Uint8Array(capacity);
+  }
+  ensure(n: number): void {
+    if (n <= this.values.length) return;
+    const size = Math.max(n, this.values.length * 2);
+    const values = this.float ? new Float64Array(size) : new Int32Array(size);
+    values.set(this.values);
+    const nulls = new Uint8Array(size);
+    nulls.set(this.nulls);
+    this.values = values;
+    this.nulls = nulls;
+  }
+  /** The column as hyparquet takes it: the typed array itself when nothing is null. */
+  data(length: number): ArrayLike<number | null> {
+    if (this.nullCount === 0) return this.values.subarray(0, length);
+    const out: (number | null)[] = new Array(length);
+    for (let i = 0; i < length; i++) out[i] = this.nulls[i] ? null : this.values[i];
+    return out;
+  }
+}
+
 /**
  * Column buffers for one Parquet file: rows are appended value by value (no per-row objects kept) and
- * handed over as columns when the file is written.
+ * handed over as columns when the file is written. Numbers and dates go to typed arrays, which keeps
+ * the garbage collector (a tenth of the run time in profiles) out of the way.
  */
 export class ColumnBuffer {
   readonly specs: ColumnSpec[];
-  private readonly dateAt: boolean[];
-  private columns: unknown[][];
+  private readonly kinds: ('string' | 'number' | 'date')[];
+  private strings: (string | null)[][];
+  private numbers: (NumericColumn | undefined)[];
   private nonNull: number[];
+  private lastDate = '';
+  private lastDays = 0;
   length = 0;
 
-  constructor(fields: readonly FieldDef[]) {
+  constructor(fields: readonly FieldDef[], capacity = 1024) {
     this.specs = columnSpecs(fields);
-    this.dateAt = this.specs.map((c) => c.type === 'DATE');
-    this.columns = this.specs.map(() => []);
+    this.kinds = this.specs.map((c) =>
+      c.type === 'STRING' ? 'string' : c.type === 'DATE' ? 'date' : 'number',
+    );
+    this.strings = [];
+    this.numbers = [];
+    this.nonNull = [];
+    this.reset(capacity);
+  }
+
+  private reset(capacity: number): void {
+    this.strings = this.specs.map(() => []);
+    this.numbers = this.specs.map((c) =>
+      c.type === 'STRING' ? undefined : new NumericColumn(c.type === 'DOUBLE', capacity),
+    );
     this.nonNull = this.specs.map(() => 0);
+    this.length = 0;
   }
 
   /** Appends one row given as values in field order. */
   push(values: unknown[]): void {
-    const { dateAt, columns, nonNull } = this;
-    for (let i = 0; i < columns.length; i++) {
+    const { kinds, strings, numbers, nonNull } = this;
+    const row = this.length;
+    for (let i = 0; i < kinds.length; i++) {
       const v = values[i];
-      if (v === null || v === undefined) columns[i].push(null);
-      else {
-        columns[i].push(dateAt[i] ? epochDays(v as string) : v);
+      const kind = kinds[i];
+      if (kind === 'string') {
+        if (v === null || v === undefined) strings[i].push(null);
+        else {
+          strings[i].push(v as string);
+          nonNull[i]++;
+        }
+        continue;
+      }
+      const col = numbers[i] as NumericColumn;
+      col.ensure(row + 1);
+      if (v === null || v === undefined) {
+        col.nulls[row] = 1;
+        col.nullCount++;
+      } else {
+        if (kind === 'date') {
+          // Uploads are mostly in date order: one conversion per distinct date run.
+          if (v !== this.lastDate) {
+            this.lastDate = v as string;
+            this.lastDays = epochDays(v as string);
+          }
+          col.values[row] = this.lastDays;
+        } else col.values[row] = v as number;
         nonNull[i]++;
       }
     }
@@ -98,10 +166,12 @@ export class ColumnBuffer {
    */
   take(): { specs: ColumnSpec[]; columns: unknown[][] } {
     const keep = this.specs.flatMap((_, i) => (this.nonNull[i] > 0 ? [i] : []));
-    const out = { specs: keep.map((i) => this.specs[i]), columns: keep.map((i) => this.columns[i]) };
-    this.columns = this.specs.map(() => []);
-    this.nonNull = this.specs.map(() => 0);
-    this.length = 0;
+    const n = this.length;
+    const out = {
+      specs: keep.map((i) => this.specs[i]),
+      columns: keep.map((i) => (this.numbers[i] ? this.numbers[i].data(n) : this.strings[i]) as unknown[]),
+    };
+    this.reset(Math.max(1024, n));
     return out;
   }
 }
