@@ -20,7 +20,9 @@ export type Trigger =
   /** The API Gateway proxy integration under /v1. */
   | { kind: 'api' }
   /** A Task of a pipeline state machine (synchronous invoke by Step Functions). */
-  | { kind: 'pipeline' };
+  | { kind: 'pipeline' }
+  /** Cognito's pre-token-generation (V2) trigger of the user pool. */
+  | { kind: 'pre-token' };
 
 export interface HandlerSpec {
   /** PascalCase id: construct id, ASL substitution `${<id>FunctionArn}`, and POWERTOOLS_SERVICE_NAME. */
@@ -108,6 +110,15 @@ export const HANDLERS: readonly HandlerSpec[] = [
       pipeline: true,
       userAdmin: true,
     },
+  },
+  {
+    id: 'PreToken',
+    entry: 'functions/pre-token/index.ts',
+    description: "Adds the user's administration to Cognito access tokens",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [{ kind: 'pre-token' }],
+    access: { read: [], write: [] },
   },
   ...pipelineHandlers,
 ];

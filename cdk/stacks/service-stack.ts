@@ -1,4 +1,5 @@
 import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
+import { LambdaVersion, UserPoolOperation } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -99,6 +100,14 @@ export class ServiceStack extends Stack {
         af.fn.addEnvironment('USER_POOL_ID', this.identity.userPool.userPoolId);
       }
     }
+
+    const preToken = this.analytics.get('PreToken');
+    if (preToken)
+      this.identity.userPool.addTrigger(
+        UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+        preToken.fn,
+        LambdaVersion.V2_0,
+      );
 
     const apiFn = this.analytics.get('Api');
     if (apiFn) {

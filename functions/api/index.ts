@@ -6,6 +6,7 @@ import { S3ObjectStore } from '../../shared/adapters/s3-object-store.ts';
 import { makeTokenVerifier } from '../../shared/identity/token-verifier.ts';
 import { requireEnv } from '../lambda-env.ts';
 import { makeApiHandler } from './handler.ts';
+import { parseMemberClients } from './member-clients.ts';
 
 // Lambda entry: cloud adapters, configured by environment variables set in CDK.
 const issuer = requireEnv('COGNITO_ISSUER');
@@ -23,6 +24,7 @@ export const handler = makeApiHandler(
     verifyToken: makeTokenVerifier({
       issuer,
       keys: createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`)),
+      memberClients: parseMemberClients(process.env.MEMBER_CLIENTS),
     }),
   },
 );

@@ -8,6 +8,11 @@ export interface TokenVerifierOptions {
   keys: JWTVerifyGetKey;
   /** Accepted app client ids (`client_id` claim); any when omitted. */
   clientIds?: string[];
+  /**
+   * Member-system app client id → administration. Cognito client-credentials tokens carry no user
+   * attributes, so a machine's administration comes from its registered client.
+   */
+  memberClients?: Record<string, string>;
 }
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
@@ -35,7 +40,11 @@ export function makeTokenVerifier(options: TokenVerifierOptions): TokenVerifier 
       if (payload.token_use !== 'access') throw new InvalidTokenError('not an access token');
       if (options.clientIds && !options.clientIds.includes(String(payload.client_id)))
         throw new InvalidTokenError('unknown client');
-      return principalFromClaims(payload);
+      const principal = principalFromClaims(payload);
+      const mapped = options.memberClients?.[String(payload.client_id)];
+      if (principal.roles.includes('member-system') && !principal.administration && mapped)
+        principal.administration = mapped;
+      return principal;
     } catch (err) {
       if (err instanceof InvalidTokenError) throw err;
       if (err instanceof errors.JWTExpired) throw new InvalidTokenError('token expired');

@@ -235,6 +235,14 @@ describe('API', () => {
     }
   });
 
+  it("adds the user's administration to access tokens with a V2 pre-token-generation trigger", () => {
+    service.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: { LambdaVersion: 'V2_0', LambdaArn: Match.anyValue() },
+      },
+    });
+  });
+
   it('gives each administration a client-credentials app client', () => {
     for (const admin of ['XAA', 'XBB']) {
       service.hasResourceProperties('AWS::Cognito::UserPoolClient', {

@@ -1,0 +1,4 @@
+import { makePreTokenHandler } from './handler.ts';
+
+// Lambda entry for the Cognito pre-token-generation trigger (no adapters needed).
+export const handler = makePreTokenHandler();
