@@ -66,7 +66,7 @@ export const listDatasetsRoute = defineRoute({
       for (const key of await deps.store.list(`manifests/${admin}/${name}/`)) {
         if (!key.endsWith('.json')) continue;
         const m = await readJson<ManifestView>(deps.store, key);
-        if (!m || m.status !== 'ingested' || m.supersededBy) continue;
+        if (m?.status !== 'ingested' || m.supersededBy) continue;
         uploads++;
         rowsAccepted += m.rowsAccepted ?? 0;
         rowsRejected += m.rowsRejected ?? 0;
