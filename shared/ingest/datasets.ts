@@ -325,6 +325,20 @@ const PRICE_FIELDS: readonly FieldDef[] = [
   { name: 'availability', kind: 'code', doc: 'InStock, OutOfStock, ...' },
   { name: 'source', kind: 'text', doc: 'Shop or site the price came from.' },
   { name: 'url', kind: 'text', doc: 'Product page address.' },
+  // Valuation evidence written by the prices crawler (shared/prices/crawl/observations.ts, docs/prices.md).
+  { name: 'observedAt', kind: 'text', doc: 'ISO timestamp the page was fetched.' },
+  {
+    name: 'convertedPrice',
+    kind: 'amount',
+    doc: 'Price in the national currency (fx rate on or before date); empty when no rate was available.',
+  },
+  { name: 'localCurrency', kind: 'currency', doc: 'National currency convertedPrice is in (ISO 4217).' },
+  { name: 'fxDate', kind: 'date', doc: 'Date of the fx rate used for convertedPrice.' },
+  { name: 'productKey', kind: 'text', doc: "Product key from the source's product mapping." },
+  { name: 'sku', kind: 'text', doc: 'Shop SKU as extracted.' },
+  { name: 'gtin', kind: 'text', doc: 'GTIN / EAN as extracted.' },
+  { name: 'extraction', kind: 'code', doc: 'Extraction method: json-ld, microdata, rdfa, meta or text.' },
+  { name: 'snapshotKey', kind: 'text', doc: 'Object key of the raw page snapshot the price came from.' },
 ];
 
 const PRICE_LAYOUTS: ColumnMapping[] = [
@@ -345,6 +359,15 @@ const PRICE_LAYOUTS: ColumnMapping[] = [
       availability: 'availability',
       source: ['source', 'shop', 'site'],
       url: 'url',
+      observedAt: ['observed_at', 'observedAt', 'scraped_at'],
+      convertedPrice: ['converted_price', 'convertedPrice'],
+      localCurrency: ['local_currency', 'localCurrency'],
+      fxDate: ['fx_date', 'fxDate'],
+      productKey: ['product_key', 'productKey'],
+      sku: 'sku',
+      gtin: ['gtin', 'ean'],
+      extraction: 'extraction',
+      snapshotKey: ['snapshot_key', 'snapshotKey'],
     },
   },
 ];
@@ -392,7 +415,8 @@ export const DATASETS: Record<DatasetName, DatasetDef> = {
   },
   prices: {
     name: 'prices',
-    schemaVersion: 1,
+    // 2: the crawler's valuation evidence (observedAt, convertedPrice, fxDate, productKey, ...).
+    schemaVersion: 2,
     summary: 'Observed market prices for valuation checks.',
     fields: PRICE_FIELDS,
     layouts: PRICE_LAYOUTS,
