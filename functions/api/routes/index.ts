@@ -2,9 +2,11 @@ import type { Route } from '../../../shared/http/route.ts';
 import type { ApiDeps } from '../deps.ts';
 import { accessRoutes } from './access.ts';
 import { datasetRoutes } from './datasets.ts';
+import { forecastsRoute } from './forecasts.ts';
 import { healthRoute } from './health.ts';
 import { openApiRoutes } from './openapi.ts';
 import { pipelineRunsRoute } from './pipeline-runs.ts';
+import { pricesRoutes } from './prices.ts';
 import { resultRoutes } from './results.ts';
 import { seriesRoutes } from './series.ts';
 import { uploadRoutes } from './uploads.ts';
@@ -18,6 +20,7 @@ export const apiRoutes: Route<ApiDeps>[] = [
   ...datasetRoutes,
   ...accessRoutes,
   pipelineRunsRoute,
+  forecastsRoute,
 ];
 
 // Last, so the document covers every route registered above (it is built on first request).
