@@ -241,6 +241,50 @@ ORDER BY 2, 1, 3`,
       };
     },
   },
+  {
+    name: 'prices.observations',
+    summary:
+      'Price observations with a national-currency price (the valuation evidence: url, date, price, converted price, product key, HS code).',
+    table: 'prices',
+    params: z.object({ ...dateParams, hsPrefix: hsPrefix.optional() }).strict(),
+    build(admin, p) {
+      const w = where(admin, p, {
+        ...dateRange,
+        hsPrefix: (v) => ({ sql: 'hsCode LIKE ?', values: [`${v as string}%`] }),
+      });
+      return {
+        sql: `SELECT date AS "date", url AS "url", price AS "price", currency AS "currency",
+  convertedPrice AS "convertedPrice", productKey AS "productKey", hsCode AS "hsCode"
+FROM prices ${w.sql} AND convertedPrice IS NOT NULL
+ORDER BY 1, 2`,
+        values: w.values,
+      };
+    },
+  },
+  {
+    name: 'declarations.price-matched',
+    summary:
+      'Declaration items (id, item, date, HS code, quantity, CIF and FOB value) whose HS6 has price observations: the input of the valuation cross-check.',
+    table: 'declarations',
+    params: z.object({ ...dateParams, hsPrefix: hsPrefix.optional() }).strict(),
+    build(admin, p) {
+      const w = where(admin, p, {
+        ...dateRange,
+        hsPrefix: (v) => ({ sql: 'hsCode LIKE ?', values: [`${v as string}%`] }),
+      });
+      // Only HS6 codes the market was observed for: the check cannot say anything about the others, and this keeps
+      // the result set proportional to the price coverage rather than to the whole declarations table.
+      return {
+        sql: `SELECT declarationId AS "declarationId", itemNumber AS "itemNumber", date AS "date", hsCode AS "hsCode",
+  quantity AS "quantity", cifValue AS "cifValue", fobValue AS "fobValue"
+FROM declarations ${w.sql} AND substr(hsCode, 1, 6) IN (
+  SELECT DISTINCT substr(hsCode, 1, 6) FROM prices
+  WHERE administration = ? AND hsCode IS NOT NULL AND convertedPrice IS NOT NULL)
+ORDER BY 3, 1, 2`,
+        values: [...w.values, admin],
+      };
+    },
+  },
 ];
 
 export const NAMED_QUERIES: ReadonlyMap<string, NamedQuery> = new Map(QUERIES.map((q) => [q.name, q]));

@@ -20,6 +20,7 @@ export const apiRoutes: Route<ApiDeps>[] = [
   ...datasetRoutes,
   ...accessRoutes,
   pipelineRunsRoute,
+  ...pricesRoutes,
   forecastsRoute,
 ];
 
