@@ -11,7 +11,14 @@ import {
   partitionPrefix,
 } from './datasets.ts';
 import { type ColumnMapping, describeErrors, LayoutError, validateMapping } from './layout.ts';
-import { type Manifest, manifestKey, manifestPrefix, pointerKey, quarantinePrefix } from './manifest.ts';
+import {
+  type Manifest,
+  manifestKey,
+  manifestPrefix,
+  orderedManifest,
+  pointerKey,
+  quarantinePrefix,
+} from './manifest.ts';
 import {
   ColumnBuffer,
   columnSpecs,
@@ -143,6 +150,12 @@ interface Pointer {
 async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {
   if (!(await store.exists(key))) return undefined;
   return JSON.parse(await store.getText(key)) as T;
+}
+
+async function putManifest(store: ObjectStore, m: Manifest): Promise<Manifest> {
+  const ordered = orderedManifest(m);
+  await putJson(store, manifestKey(m.administration, m.dataset, m.uploadId), ordered);
+  return ordered;
 }
 
 async function putJson(store: ObjectStore, key: string, value: unknown): Promise<void> {
@@ -349,10 +362,10 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
         finishedAt: finished.toISOString(),
         durationMs: finished.getTime() - started.getTime(),
       };
-      await putJson(store, manifestKey(admin, dataset.name, uploadId), manifest);
+      const written = await putManifest(store, manifest);
       if (objectPointer) await putJson(store, objectPointer, { uploadId });
       log(`${req.fileName}: same sha256 as upload ${sameBytes.uploadId}; nothing added`);
-      return manifest;
+      return written;
     }
   }
 
@@ -369,7 +382,7 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     durationMs: finished.getTime() - started.getTime(),
   };
   if (manifest.rowsAccepted !== rowsAccepted) throw new Error('internal: accepted row count mismatch');
-  await putJson(store, manifestKey(admin, dataset.name, uploadId), manifest);
+  const written = await putManifest(store, manifest);
   await putJson(store, sourcePointer, { uploadId });
   await putJson(store, shaPointer, { uploadId, sourceId });
   if (objectPointer) await putJson(store, objectPointer, { uploadId });
@@ -380,13 +393,13 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     const old = await readJson<Manifest>(store, oldKey);
     if (old) {
       for (const f of old.files) await store.delete(f.key);
-      await putJson(store, oldKey, { ...old, supersededBy: uploadId });
+      await putManifest(store, { ...old, supersededBy: uploadId });
     }
   }
   log(
     `${req.fileName}: ${manifest.rowsAccepted} accepted, ${manifest.rowsRejected} rejected (${manifest.format}) → ${files.length} file(s)`,
   );
-  return manifest;
+  return written;
 }
 
 /**
@@ -472,10 +485,10 @@ async function quarantineWholeFile(
     knownFormats: [...ctx.dataset.layouts.map((l) => l.name)],
     hint: `register a column mapping as config/${req.admin}/${ctx.dataset.name}/mappings/<name>.json (see docs/declaration-schema.md)`,
   });
-  await putJson(store, manifestKey(req.admin, ctx.dataset.name, ctx.uploadId), manifest);
+  const written = await putManifest(store, manifest);
   if (ctx.objectPointer) await putJson(store, ctx.objectPointer, { uploadId: ctx.uploadId });
   deps.log?.(`${req.fileName}: unreadable (${ctx.error}); quarantined as ${copyKey}`);
-  return manifest;
+  return written;
 }
 
 /** Every manifest of one administration's dataset, oldest first. */

@@ -63,3 +63,36 @@ export function pointerKey(
 export function quarantinePrefix(admin: string, dataset: DatasetName, uploadId: string): string {
   return `quarantine/${admin}/${dataset}/${uploadId}/`;
 }
+
+const KEY_ORDER: (keyof Manifest)[] = [
+  'uploadId',
+  'administration',
+  'dataset',
+  'status',
+  'source',
+  'format',
+  'compression',
+  'sha256',
+  'schemaVersion',
+  'rowsIn',
+  'rowsAccepted',
+  'rowsRejected',
+  'rejectedByField',
+  'quarantine',
+  'files',
+  'replaces',
+  'duplicateOf',
+  'supersededBy',
+  'error',
+  'warnings',
+  'startedAt',
+  'finishedAt',
+  'durationMs',
+];
+
+/** The manifest with its keys in reading order (status and counts first, timings last). */
+export function orderedManifest(m: Manifest): Manifest {
+  const out: Record<string, unknown> = {};
+  for (const k of KEY_ORDER) if (m[k] !== undefined) out[k] = m[k];
+  return out as unknown as Manifest;
+}
