@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Declaration } from '../../shared/declarations/canonical.ts';
 import { trainAndEvaluate } from '../../shared/fraud/evaluate.ts';
+import { mlForestJsonText } from '../../shared/fraud/forest/ml-format.ts';
 import { loadDeclarationFiles } from '../../shared/fraud/load-declarations.ts';
 import { FraudScorer } from '../../shared/fraud/model.ts';
 
@@ -95,6 +96,6 @@ console.log(
   `\nbatch scoring: ${batch.length} declarations in ${scoreSeconds.toFixed(2)} s = ${Math.round(perSecond)} declarations/s (goal >= 50000: ${perSecond >= 50_000 ? 'met' : 'NOT met'})`,
 );
 console.log(
-  `model: ${model.profile.featureNames.length} features, ${model.forest.baseModel.nEstimators} trees, ${(JSON.stringify(model.forest).length / 1e6).toFixed(1)} MB as ml-random-forest JSON`,
+  `model: ${model.profile.featureNames.length} features (${model.profile.groups.join(', ')}), ${scorer.forest.nTrees} trees, ${(mlForestJsonText(model.forest).length / 1e6).toFixed(1)} MB as ml-random-forest JSON`,
 );
 console.log(JSON.stringify({ rows, scoringPerSecond: perSecond }));

@@ -22,6 +22,18 @@ export const FEATURE_GROUPS = [
 ] as const;
 export type FeatureGroup = (typeof FEATURE_GROUPS)[number];
 
+/**
+ * Candidate group sets tried per training set (see selectFeatureGroups in model.ts), from value-only to
+ * full risk profiles. Which one wins depends on the data: on the KCS synthetic declarations entity
+ * histories add noise, while on data with persistent risky importers they carry the signal.
+ */
+export const GROUP_CANDIDATES: readonly (readonly FeatureGroup[])[] = [
+  ['values', 'unitValues', 'tax', 'marketPrice'],
+  ['productRisk', 'values', 'unitValues', 'tax', 'marketPrice'],
+  ['productRisk', 'placeRisk', 'firstSeen', 'values', 'unitValues', 'tax', 'marketPrice'],
+  ['entityRisk', 'productRisk', 'placeRisk', 'firstSeen', 'values', 'unitValues', 'tax', 'marketPrice'],
+];
+
 /** Optional market price observations (from the web-scraping Series), in the declarations' currency. */
 export interface PriceObservation {
   hsCode: string;
@@ -173,6 +185,17 @@ function featureNamesFor(groups: readonly FeatureGroup[]): string[] {
   return names;
 }
 
+/** The risk keys the enabled groups read (only these get training statistics). */
+function keysFor(on: ReadonlySet<FeatureGroup>): KeyDef[] {
+  return RISK_KEYS.filter(
+    (k) =>
+      on.has(k.group) ||
+      (k.firstSeen && on.has('firstSeen')) ||
+      (k.group === 'entityRisk' && on.has('volume')) ||
+      (k.code && on.has('codes')),
+  );
+}
+
 function hierarchicalMedian(m: FeatureProfile['medians']['kg'], d: Declaration): number {
   const h6 = hs(d, 6);
   const h4 = hs(d, 4);
@@ -201,13 +224,7 @@ export class FeatureSpace {
   private constructor(profile: FeatureProfile) {
     this.profile = profile;
     this.on = new Set(profile.groups);
-    this.keys = RISK_KEYS.filter(
-      (k) =>
-        this.on.has(k.group) ||
-        (k.firstSeen && this.on.has('firstSeen')) ||
-        (k.group === 'entityRisk' && this.on.has('volume')) ||
-        (k.code && this.on.has('codes')),
-    );
+    this.keys = keysFor(this.on);
     this.counts = new Map(Object.entries(profile.stats).map(([k, rec]) => [k, new Map(Object.entries(rec))]));
     this.rateOn = this.keys.map((k) => this.on.has(k.group));
     this.cnt = new Float64Array(this.keys.length);
@@ -243,7 +260,7 @@ export class FeatureSpace {
     const frauds = labelled.reduce((s, d) => s + (d.illicit as number), 0);
     const prior = frauds / labelled.length;
     const stats: FeatureProfile['stats'] = {};
-    for (const k of RISK_KEYS) {
+    for (const k of keysFor(new Set(o.groups))) {
       const rec: Record<string, [number, number]> = {};
       for (const d of labelled) {
         const key = k.of(d) ?? NONE;
@@ -340,10 +357,6 @@ export class FeatureSpace {
       trainRows: labelled.length,
       dateRange: [dates[0], dates[dates.length - 1]],
     };
-    // Keep only the keys the enabled groups use, so profiles stay small.
-    const space = new FeatureSpace(profile);
-    const used = new Set(space.keys.map((k) => k.name));
-    for (const name of Object.keys(stats)) if (!used.has(name)) delete stats[name];
     return new FeatureSpace(profile);
   }
 

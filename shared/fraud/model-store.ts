@@ -1,6 +1,6 @@
 import { ObjectNotFoundError, type ObjectStore } from '../ports/object-store.ts';
 import type { FeatureProfile } from './features.ts';
-import type { MlRandomForestJson } from './forest/ml-format.ts';
+import { type MlRandomForestJson, mlForestJsonText } from './forest/ml-format.ts';
 import type { FraudModel } from './model.ts';
 
 /**
@@ -98,7 +98,7 @@ export async function saveModel(
     json,
   );
   // model.json last: its presence marks a complete version.
-  await store.put(`${p}/model.json`, JSON.stringify(model.forest), json);
+  await store.put(`${p}/model.json`, mlForestJsonText(model.forest), json);
   return p;
 }
 

@@ -1,15 +1,24 @@
 import type { Declaration } from '../declarations/canonical.ts';
-import { type FeatureOptions, type FeatureProfile, FeatureSpace } from './features.ts';
+import {
+  DEFAULT_FEATURE_GROUPS,
+  type FeatureGroup,
+  type FeatureOptions,
+  type FeatureProfile,
+  FeatureSpace,
+  GROUP_CANDIDATES,
+} from './features.ts';
 import { FlatForest } from './forest/flat-forest.ts';
 import type { ForestOptions } from './forest/forest-options.ts';
-import type { MlRandomForestJson } from './forest/ml-format.ts';
+import type { CompactForest, MlRandomForestJson } from './forest/ml-format.ts';
 import { trainForest } from './forest/train-forest.ts';
+import { prAuc, rocAuc } from './metrics.ts';
 
 /** A trained fraud model: the forest (ml-random-forest format) and the feature profile it reads. */
 export interface FraudModel {
   kind: 'bacuda-fraud-rf';
   version: 1;
-  forest: MlRandomForestJson;
+  /** The forest: compact right after training, ml-random-forest JSON once stored (mlForestJsonText writes it). */
+  forest: MlRandomForestJson | CompactForest;
   profile: FeatureProfile;
   forestOptions: Partial<ForestOptions>;
   trainedAt: string;
@@ -20,6 +29,8 @@ export interface FraudModel {
   bands: RankBandCutoff[];
   /** Mean decrease in Gini impurity per feature, normalised to sum 1. */
   importances: Record<string, number>;
+  /** How the feature groups were chosen (null: given explicitly or too little data to choose). */
+  groupSelection?: GroupSelection | null;
 }
 
 export interface RankBandCutoff {
@@ -48,13 +59,76 @@ export function rankBand(score: number, bands: readonly RankBandCutoff[]): strin
 }
 
 export interface TrainFraudOptions {
+  /** Feature options; without `groups`, the groups are chosen per training set (see selectFeatureGroups). */
   features?: Partial<FeatureOptions>;
   forest?: Partial<ForestOptions>;
   onProgress?: (message: string) => void;
 }
 
-/** Trains on labelled declarations (illicit 0/1; unlabelled rows only inform value medians). */
+export interface GroupSelection {
+  chosen: readonly FeatureGroup[];
+  /** Validation result of every candidate, in the order tried. */
+  tried: { groups: readonly FeatureGroup[]; prAuc: number | null; rocAuc: number | null }[];
+  validFrom: string;
+}
+
+/**
+ * "Keep what helps", per training set: the latest 25% of the training dates validate each candidate
+ * group set (GROUP_CANDIDATES, from value-only to full risk profiles) with a smaller forest, and the best
+ * PR-AUC wins. Only training data is used. Returns null when the data is too small to judge (then the
+ * fixed DEFAULT_FEATURE_GROUPS apply).
+ */
+export async function selectFeatureGroups(
+  train: readonly Declaration[],
+  options: TrainFraudOptions = {},
+): Promise<GroupSelection | null> {
+  const labelled = train.filter((d) => d.illicit !== null);
+  if (labelled.length < 2000) return null;
+  const dates = labelled.map((d) => d.date).sort();
+  const cut = dates[Math.floor(dates.length * 0.75)];
+  const fit = labelled.filter((d) => d.date < cut);
+  const valid = labelled.filter((d) => d.date >= cut);
+  const positives = (xs: Declaration[]) => xs.reduce((s, d) => s + (d.illicit as number), 0);
+  if (valid.length < 500 || positives(valid) < 20 || positives(fit) < 20) return null;
+  const tried: GroupSelection['tried'] = [];
+  let best: GroupSelection['tried'][number] | undefined;
+  for (const groups of GROUP_CANDIDATES) {
+    const model = await fitFraudModel(fit, {
+      features: { ...options.features, groups },
+      forest: { ...options.forest, nEstimators: SELECTION_TREES },
+    });
+    const s = new FraudScorer(model).score(valid);
+    const labels = valid.map((d) => d.illicit as number);
+    const r = { groups, prAuc: prAuc(s.soft, labels), rocAuc: rocAuc(s.soft, labels) };
+    tried.push(r);
+    options.onProgress?.(
+      `feature groups ${groups.join('+')}: validation PR-AUC ${r.prAuc?.toFixed(3)}, ROC-AUC ${r.rocAuc?.toFixed(3)}`,
+    );
+    if (!best || (r.prAuc ?? 0) > (best.prAuc ?? 0)) best = r;
+  }
+  return { chosen: (best as GroupSelection['tried'][number]).groups, tried, validFrom: cut };
+}
+
+/** Trees per candidate while selecting feature groups: enough to rank candidates, cheap to grow. */
+const SELECTION_TREES = 30;
+
+/**
+ * Trains on labelled declarations (illicit 0/1; unlabelled rows only inform value medians). Without
+ * explicit feature groups, selectFeatureGroups picks them on a time-ordered split of the training data.
+ */
 export async function trainFraudModel(
+  train: readonly Declaration[],
+  options: TrainFraudOptions = {},
+): Promise<FraudModel> {
+  if (options.features?.groups) return fitFraudModel(train, options);
+  const selection = await selectFeatureGroups(train, options);
+  const groups = selection?.chosen ?? DEFAULT_FEATURE_GROUPS;
+  const model = await fitFraudModel(train, { ...options, features: { ...options.features, groups } });
+  return { ...model, groupSelection: selection };
+}
+
+/** Trains with the given feature options as they are. */
+export async function fitFraudModel(
   train: readonly Declaration[],
   options: TrainFraudOptions = {},
 ): Promise<FraudModel> {
@@ -79,16 +153,23 @@ export async function trainFraudModel(
   const trained = await trainForest(columns, y, forestOptions, (done, total) => {
     if (done === total || done % 10 === 0) options.onProgress?.(`trees ${done}/${total}`);
   });
-  const importance = new FlatForest(trained.model).featureImportance();
+  // Mean decrease in impurity straight from the grown trees (gain × node size, as ml-random-forest's).
+  const importance = new Float64Array(trained.nFeatures);
+  for (const t of trained.trees)
+    for (let i = 0; i < t.left.length; i++)
+      if (t.left[i] >= 0) importance[t.feature[i]] += t.gain[i] * (t.n0[i] + t.n1[i]);
+  const totalImportance = importance.reduce((a, b) => a + b, 0) || 1;
   return {
     kind: 'bacuda-fraud-rf',
     version: 1,
-    forest: trained.model,
+    forest: trained.forest,
     profile: space.profile,
     forestOptions,
     trainedAt: new Date().toISOString(),
     bands: rankBandCutoffs(trained.oobProbability),
-    importances: Object.fromEntries(space.featureNames.map((name, f) => [name, importance[f] ?? 0])),
+    importances: Object.fromEntries(
+      space.featureNames.map((name, f) => [name, (importance[f] ?? 0) / totalImportance]),
+    ),
   };
 }
 

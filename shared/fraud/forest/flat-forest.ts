@@ -1,4 +1,4 @@
-import type { MlCartNode, MlRandomForestJson } from './ml-format.ts';
+import type { CompactForest, MlCartNode, MlRandomForestJson } from './ml-format.ts';
 
 /**
  * A random forest in ml-random-forest's JSON format, flattened into typed arrays for fast batch
@@ -28,22 +28,39 @@ export class FlatForest {
    */
   private readonly packed: Int32Array;
 
-  constructor(json: MlRandomForestJson) {
-    if (json?.name !== 'RFClassifier' || !json.baseModel?.estimators)
-      throw new RangeError('not an ml-random-forest RFClassifier model');
-    const base = json.baseModel;
-    const trees = base.estimators;
+  constructor(source: MlRandomForestJson | CompactForest) {
+    let roots: unknown[];
+    let access: NodeAccess<unknown>;
+    let indexes: (number[] | undefined)[];
+    let declaredFeatures: number;
+    if ('format' in source) {
+      // Straight from the trainer's arrays: no ml-cart objects are built.
+      roots = source.trees.map((t) => ({ t, i: 0 }));
+      access = compactAccess as NodeAccess<unknown>;
+      indexes = [];
+      declaredFeatures = source.nFeatures;
+    } else {
+      if (source?.name !== 'RFClassifier' || !source.baseModel?.estimators)
+        throw new RangeError('not an ml-random-forest RFClassifier model');
+      roots = source.baseModel.estimators.map((e) => e.root);
+      access = jsonAccess as NodeAccess<unknown>;
+      indexes = source.baseModel.indexes ?? [];
+      declaredFeatures = Math.max(
+        source.baseModel.n ?? 0,
+        ...indexes.map((ix) => Math.max(-1, ...(ix ?? [])) + 1),
+      );
+    }
     let count = 0;
-    const countNodes = (n: MlCartNode): void => {
+    const countNodes = (n: unknown): void => {
       count++;
-      if (n.distribution === undefined) {
-        countNodes(n.left as MlCartNode);
-        countNodes(n.right as MlCartNode);
+      if (!access.isLeaf(n)) {
+        countNodes(access.left(n));
+        countNodes(access.right(n));
       }
     };
-    for (const t of trees) countNodes(t.root);
-    this.nTrees = trees.length;
-    this.roots = new Int32Array(trees.length);
+    for (const r of roots) countNodes(r);
+    this.nTrees = roots.length;
+    this.roots = new Int32Array(roots.length);
     this.feature = new Int32Array(count).fill(-1);
     this.threshold = new Float64Array(count);
     this.left = new Int32Array(count).fill(-1);
@@ -54,35 +71,35 @@ export class FlatForest {
     this.samples = new Float64Array(count);
     let next = 0;
     let maxFeature = -1;
-    const visit = (n: MlCartNode, indexes: number[] | undefined): number => {
+    const visit = (n: unknown, ix: number[] | undefined): number => {
       const id = next++;
-      if (n.distribution !== undefined) {
-        const row = n.distribution[0];
+      if (access.isLeaf(n)) {
+        const row = access.distribution(n);
         let arg = 0;
         for (let c = 1; c < row.length; c++) if (row[c] > row[arg]) arg = c;
         this.vote[id] = arg;
         this.value[id] = row[1] ?? 0;
-        this.samples[id] = n.numberSamples ?? 1;
+        this.samples[id] = access.samples(n) ?? 1;
         return id;
       }
-      const col = n.splitColumn as number;
-      const f = indexes ? indexes[col] : col;
+      const col = access.column(n);
+      const f = ix ? ix[col] : col;
       if (f > maxFeature) maxFeature = f;
       this.feature[id] = f;
-      this.threshold[id] = n.splitValue as number;
-      this.gain[id] = n.gain ?? 0;
-      const l = visit(n.left as MlCartNode, indexes);
-      const r = visit(n.right as MlCartNode, indexes);
+      this.threshold[id] = access.threshold(n);
+      this.gain[id] = access.gain(n);
+      const l = visit(access.left(n), ix);
+      const r = visit(access.right(n), ix);
       this.left[id] = l;
       this.right[id] = r;
       const sl = this.samples[l];
       const sr = this.samples[r];
-      this.samples[id] = n.numberSamples ?? sl + sr;
+      this.samples[id] = access.samples(n) ?? sl + sr;
       this.value[id] = (sl * this.value[l] + sr * this.value[r]) / (sl + sr);
       return id;
     };
-    trees.forEach((t, i) => {
-      this.roots[i] = visit(t.root, base.indexes?.[i]);
+    roots.forEach((r, i) => {
+      this.roots[i] = visit(r, indexes[i]);
     });
     this.packed = new Int32Array(2 * count);
     for (let i = 0; i < count; i++) {
@@ -91,11 +108,7 @@ export class FlatForest {
       this.packed[2 * i] = this.left[i] >= 0 ? this.feature[i] : -1;
       this.packed[2 * i + 1] = this.right[i];
     }
-    this.nFeatures = Math.max(
-      base.n ?? 0,
-      maxFeature + 1,
-      ...(base.indexes ?? []).map((ix) => Math.max(-1, ...ix) + 1),
-    );
+    this.nFeatures = Math.max(declaredFeatures, maxFeature + 1);
   }
 
   /**
@@ -193,3 +206,41 @@ export class FlatForest {
     return imp;
   }
 }
+
+interface NodeAccess<N> {
+  isLeaf(n: N): boolean;
+  distribution(n: N): number[];
+  samples(n: N): number | undefined;
+  column(n: N): number;
+  threshold(n: N): number;
+  gain(n: N): number;
+  left(n: N): N;
+  right(n: N): N;
+}
+
+const jsonAccess: NodeAccess<MlCartNode> = {
+  isLeaf: (n) => n.distribution !== undefined,
+  distribution: (n) => (n.distribution as number[][])[0],
+  samples: (n) => n.numberSamples,
+  column: (n) => n.splitColumn as number,
+  threshold: (n) => n.splitValue as number,
+  gain: (n) => n.gain ?? 0,
+  left: (n) => n.left as MlCartNode,
+  right: (n) => n.right as MlCartNode,
+};
+
+type CompactRef = { t: CompactForest['trees'][number]; i: number };
+const compactAccess: NodeAccess<CompactRef> = {
+  isLeaf: ({ t, i }) => t.left[i] < 0,
+  // Same numbers ml-format writes for the leaf, so both sources give identical predictions.
+  distribution: ({ t, i }) => {
+    const total = t.n0[i] + t.n1[i];
+    return t.n1[i] > 0 ? [t.n0[i] / total, t.n1[i] / total] : [t.n0[i] / total];
+  },
+  samples: ({ t, i }) => t.n0[i] + t.n1[i],
+  column: ({ t, i }) => t.feature[i],
+  threshold: ({ t, i }) => t.threshold[i],
+  gain: ({ t, i }) => t.gain[i],
+  left: ({ t, i }) => ({ t, i: t.left[i] }),
+  right: ({ t, i }) => ({ t, i: t.right[i] }),
+};

@@ -101,3 +101,64 @@ export function forestToMlJson(
     },
   };
 }
+
+/**
+ * A forest straight from the trainer, before conversion: building ml-random-forest's nested objects for
+ * a million nodes costs seconds, so evaluation scores from this and only stored models are written out
+ * in the ml-random-forest format (mlForestJsonText).
+ */
+export interface CompactForest {
+  format: 'compact';
+  trees: CompactTree[];
+  nFeatures: number;
+  tree: TreeOptions;
+  seed: number;
+  bootstrap: boolean;
+}
+
+function nodeText(t: CompactTree, i: number, out: string[]): void {
+  const total = t.n0[i] + t.n1[i];
+  if (t.left[i] < 0) {
+    const p0 = t.n0[i] / total;
+    out.push(
+      t.n1[i] > 0
+        ? `{"distribution":[[${p0},${t.n1[i] / total}]],"numberSamples":${total}}`
+        : `{"distribution":[[${p0}]],"numberSamples":${total}}`,
+    );
+    return;
+  }
+  out.push(
+    `{"splitColumn":${t.feature[i]},"splitValue":${JSON.stringify(t.threshold[i])},"gain":${t.gain[i]},"numberSamples":${total},"left":`,
+  );
+  nodeText(t, t.left[i], out);
+  out.push(',"right":');
+  nodeText(t, t.right[i], out);
+  out.push('}');
+}
+
+/**
+ * The forest as ml-random-forest JSON text, written directly (same text as
+ * JSON.stringify(forestToMlJson(...))) without building the intermediate objects.
+ */
+export function mlForestJsonText(forest: CompactForest | MlRandomForestJson): string {
+  if (!('format' in forest)) return JSON.stringify(forest);
+  const { trees, nFeatures } = forest;
+  const skeleton = forestToMlJson([], nFeatures, forest);
+  const all = JSON.stringify(Array.from({ length: nFeatures }, (_, i) => i));
+  const base = skeleton.baseModel;
+  const cart = JSON.stringify(cartOptions(forest.tree));
+  const out: string[] = [
+    `{"name":"RFClassifier","baseModel":{"indexes":[${trees.map(() => all).join(',')}],"n":${base.n},"replacement":${base.replacement},"maxFeatures":${base.maxFeatures},"nEstimators":${trees.length},"treeOptions":${JSON.stringify(base.treeOptions)},"isClassifier":true,"seed":${base.seed},"estimators":[`,
+  ];
+  trees.forEach((t, k) => {
+    out.push(`${k ? ',' : ''}{"name":"DTClassifier","options":${cart},"root":`);
+    nodeText(t, 0, out);
+    out.push('}');
+  });
+  out.push(`],"useSampleBagging":${base.useSampleBagging}}}`);
+  return out.join('');
+}
+
+export function compactToMlJson(forest: CompactForest): MlRandomForestJson {
+  return forestToMlJson(forest.trees, forest.nFeatures, forest);
+}

@@ -2,13 +2,15 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type BinnedFeatures, binFeatures } from './binning.ts';
 import { DEFAULT_FOREST_OPTIONS, type ForestOptions, resolveTreeOptions } from './forest-options.ts';
-import { forestToMlJson, type MlRandomForestJson } from './ml-format.ts';
+import { type CompactForest, compactToMlJson, type MlRandomForestJson } from './ml-format.ts';
 import type { CompactTree } from './tree-builder.ts';
 import { type GrownTree, growForestTree } from './tree-task.ts';
 
 export interface TrainedForest {
-  /** The model in ml-random-forest's format: `RandomForestClassifier.load(model)` predicts with it. */
-  model: MlRandomForestJson;
+  /** The trees as grown; mlForestJsonText / compactToMlJson turn them into ml-random-forest's format. */
+  forest: CompactForest;
+  /** The model in ml-random-forest's format (built on demand): `RandomForestClassifier.load(model)` predicts with it. */
+  toMlJson(): MlRandomForestJson;
   trees: CompactTree[];
   nFeatures: number;
   /** Out-of-bag P(fraud) per training row (share of out-of-bag trees voting fraud; NaN if never out of bag). */
@@ -120,8 +122,17 @@ export async function trainForest(
       }
   const oobProbability = votes.map((v, i) => (counted[i] ? v / counted[i] : Number.NaN));
   const compact = trees.map((g) => g.tree);
+  const forest: CompactForest = {
+    format: 'compact',
+    trees: compact,
+    nFeatures: data.nFeatures,
+    tree,
+    seed: o.seed,
+    bootstrap: o.bootstrap,
+  };
   return {
-    model: forestToMlJson(compact, data.nFeatures, { tree, seed: o.seed, bootstrap: o.bootstrap }),
+    forest,
+    toMlJson: () => compactToMlJson(forest),
     trees: compact,
     nFeatures: data.nFeatures,
     oobProbability,

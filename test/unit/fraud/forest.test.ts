@@ -2,7 +2,11 @@ import { RandomForestClassifier } from 'ml-random-forest';
 import { describe, expect, it } from 'vitest';
 import { binFeatures, binOf, chooseCuts } from '../../../shared/fraud/forest/binning.ts';
 import { FlatForest } from '../../../shared/fraud/forest/flat-forest.ts';
-import type { MlCartNode, MlRandomForestJson } from '../../../shared/fraud/forest/ml-format.ts';
+import {
+  type MlCartNode,
+  type MlRandomForestJson,
+  mlForestJsonText,
+} from '../../../shared/fraud/forest/ml-format.ts';
 import { mulberry32 } from '../../../shared/fraud/forest/rng.ts';
 import { trainForest } from '../../../shared/fraud/forest/train-forest.ts';
 import { rocAuc } from '../../../shared/fraud/metrics.ts';
@@ -81,7 +85,7 @@ describe('trainForest against ml-random-forest', () => {
       workers: 0,
     });
     const identity = [0, 1, 2, 3];
-    expect(canonical(ours.model.baseModel.estimators[0].root, identity)).toEqual(
+    expect(canonical(ours.toMlJson().baseModel.estimators[0].root, identity)).toEqual(
       canonical(refJson.baseModel.estimators[0].root, refJson.baseModel.indexes[0]),
     );
   });
@@ -90,7 +94,7 @@ describe('trainForest against ml-random-forest', () => {
     const { columns, y } = makeData(600, 6, 2, { nan: true });
     const trained = await trainForest(columns, y, { nEstimators: 15, workers: 0, seed: 3 });
     const test = makeData(300, 6, 99, { nan: true });
-    const json = JSON.parse(JSON.stringify(trained.model));
+    const json = JSON.parse(JSON.stringify(trained.toMlJson()));
     const ml = RandomForestClassifier.load(json);
     const expected = ml.predictProbability(test.rows, 1);
     const flat = new FlatForest(json);
@@ -121,7 +125,7 @@ describe('trainForest against ml-random-forest', () => {
       workers: 0,
     });
     const refP = ref.predictProbability(test.rows, 1);
-    const ourP = RandomForestClassifier.load(JSON.parse(JSON.stringify(ours.model))).predictProbability(
+    const ourP = RandomForestClassifier.load(JSON.parse(JSON.stringify(ours.toMlJson()))).predictProbability(
       test.rows,
       1,
     );
@@ -137,13 +141,19 @@ describe('trainForest against ml-random-forest', () => {
     const { columns, y } = makeData(500, 5, 6);
     const a = await trainForest(columns, y, { nEstimators: 6, workers: 2, seed: 9 });
     const b = await trainForest(columns, y, { nEstimators: 6, workers: 0, seed: 9 });
-    expect(JSON.stringify(a.model)).toBe(JSON.stringify(b.model));
+    expect(JSON.stringify(a.toMlJson())).toBe(JSON.stringify(b.toMlJson()));
+    // The direct text writer gives exactly JSON.stringify of the objects.
+    expect(mlForestJsonText(a.forest)).toBe(JSON.stringify(a.toMlJson()));
   });
 
   it('explains the soft vote exactly: base + contributions = mean leaf fraud share', async () => {
     const { columns, y, rows } = makeData(400, 5, 8);
     const trained = await trainForest(columns, y, { nEstimators: 8, workers: 0, minLeafSamples: 5 });
-    const flat = new FlatForest(trained.model);
+    const flat = new FlatForest(trained.forest);
+    // Compact and JSON sources give the same flat forest.
+    expect(
+      Array.from(new FlatForest(trained.toMlJson()).predictSoft(Float64Array.from(rows.flat()), rows.length)),
+    ).toEqual(Array.from(flat.predictSoft(Float64Array.from(rows.flat()), rows.length)));
     const x = Float64Array.from(rows.slice(0, 20).flat());
     const soft = flat.predictSoft(x, 20);
     for (let i = 0; i < 20; i++) {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FsObjectStore } from '../../../shared/adapters/fs-object-store.ts';
 import { scoreBatch, writeBatchResults } from '../../../shared/fraud/batch.ts';
+import { mlForestJsonText } from '../../../shared/fraud/forest/ml-format.ts';
 import { FraudScorer, trainFraudModel } from '../../../shared/fraud/model.ts';
 import { FraudInputError, scoreDeclarations } from '../../../shared/fraud/score.ts';
 import { makeDeclarations, tempDir } from './fixtures.ts';
@@ -11,7 +12,8 @@ describe('scoreDeclarations (POST /v1/fraud/score)', () => {
     const model = await trainFraudModel(makeDeclarations(600, 1), {
       forest: { nEstimators: 15, workers: 0 },
     });
-    scorer = new FraudScorer(JSON.parse(JSON.stringify(model)));
+    // As the store round-trips it: the forest as ml-random-forest JSON text.
+    scorer = new FraudScorer({ ...model, forest: JSON.parse(mlForestJsonText(model.forest)) });
   });
   const request = (n: number) =>
     makeDeclarations(n, 5).map(({ illicit: _i, revenue: _r, ...d }) => ({
