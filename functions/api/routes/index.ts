@@ -4,6 +4,7 @@ import { accessRoutes } from './access.ts';
 import { datasetRoutes } from './datasets.ts';
 import { forecastsRoute } from './forecasts.ts';
 import { healthRoute } from './health.ts';
+import { mirrorGapRoutes } from './mirror-gap.ts';
 import { openApiRoutes } from './openapi.ts';
 import { pipelineRunsRoute } from './pipeline-runs.ts';
 import { pricesRoutes } from './prices.ts';
@@ -22,6 +23,7 @@ export const apiRoutes: Route<ApiDeps>[] = [
   pipelineRunsRoute,
   ...pricesRoutes,
   forecastsRoute,
+  ...mirrorGapRoutes,
 ];
 
 // Last, so the document covers every route registered above (it is built on first request).
