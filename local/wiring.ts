@@ -8,7 +8,11 @@ import { LocalKeyStore } from '../shared/ingest/local-key-store.ts';
 export const lakeTables = localLakeTables;
 
 /** The ingest Lambda's handler with local adapters: store folder + local pseudonymisation key files. */
-export function makeLocalUploadHandler(deps: { store: FsObjectStore; root: string; log?: (line: string) => void }) {
+export function makeLocalUploadHandler(deps: {
+  store: FsObjectStore;
+  root: string;
+  log?: (line: string) => void;
+}) {
   const handler = makeIngestHandler({ store: deps.store, keys: new LocalKeyStore(deps.root), log: deps.log });
   return (event: S3Event) => handler(event, {} as never);
 }
