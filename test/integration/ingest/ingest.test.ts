@@ -227,11 +227,27 @@ describe('ingestUpload', () => {
     expect(fx).toMatchObject({ rowsAccepted: 1, rowsRejected: 1 });
     const prices = await ingestUpload(
       { store, keys },
-      request('observed_at,sku,product,price,currency\n2024-05-01,A1,Chair,49.9,EUR\n', 'p.csv', {
-        dataset: 'prices',
-      }),
+      request(
+        'date,observed_at,url,price,currency,converted_price,local_currency,product_key,hs_code,availability\n2013-01-05,2013-01-05T10:00:00Z,https://shop.example/a,12999.00,EUR,14000,XAA,k1,870323,https://schema.org/InStock\n',
+        'p.csv',
+        { dataset: 'prices' },
+      ),
     );
-    expect(prices.rowsAccepted).toBe(1);
+    expect(prices).toMatchObject({ format: 'bacuda-prices', rowsAccepted: 1 });
+    expect(await runNamedQuery(engine, 'prices.observations', 'XAA', { hsPrefix: '8703' })).toEqual([
+      {
+        date: '2013-01-05',
+        url: 'https://shop.example/a',
+        price: 12999,
+        currency: 'EUR',
+        convertedPrice: 14000,
+        productKey: 'k1',
+        hsCode: '870323',
+      },
+    ]);
+    // Declaration items whose HS6 (870323) has observations: the corrected January file's and once.csv's.
+    const matched = await runNamedQuery(engine, 'declarations.price-matched', 'XAA', { to: '2013-01-31' });
+    expect(matched.map((r) => r.declarationId)).toEqual(['SGD1', 'SGD9', 'SGD2']);
     expect(await runNamedQuery(engine, 'fx.rates', 'XAA', { currency: 'USD' })).toEqual([
       { date: '2020-01-02', currency: 'USD', rate: 15.2 },
     ]);
