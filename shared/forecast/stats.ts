@@ -4,6 +4,8 @@
  * candidates on npm (ml-matrix, @stdlib) would add allocation or a dependency for a few lines each.
  */
 
+import { mulberry32 } from '../random/mulberry32.ts';
+
 /** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
 export function qnorm(p: number): number {
   if (!(p > 0 && p < 1)) {
@@ -92,16 +94,7 @@ export function linearFit(y: ArrayLike<number>, t0 = 0, from = 0, to = y.length)
 }
 
 /** Deterministic PRNG (mulberry32) so simulated intervals are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Standard normal draws by Box–Muller from a uniform generator. */
 export function normalSampler(uniform: () => number): () => number {
