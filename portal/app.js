@@ -27,6 +27,7 @@ const ROUTES = {
 const EXTERNAL = [
   { href: './pages/mirror.html', label: 'Mirror & gap' },
   { href: './pages/pipeline.html', label: 'Pipeline' },
+  { href: './pages/prices.html', label: 'Valuation flags' },
 ];
 
 function allowed(route, user) {
