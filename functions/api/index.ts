@@ -4,9 +4,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createRemoteJWKSet } from 'jose';
 import { AthenaQueryEngine } from '../../shared/adapters/athena-query-engine.ts';
 import { CognitoUserDirectory } from '../../shared/adapters/cognito-user-directory.ts';
-import { S3ObjectStore } from '../../shared/adapters/s3-object-store.ts';
 import { S3UploadSigner } from '../../shared/adapters/s3-upload-signer.ts';
 import { makeTokenVerifier } from '../../shared/identity/token-verifier.ts';
+import { cloudObjectStore, uploadsBucket } from '../cloud-store.ts';
 import { requireEnv } from '../lambda-env.ts';
 import { makeApiHandler } from './handler.ts';
 import { parseMemberClients } from './member-clients.ts';
@@ -14,11 +14,10 @@ import { parseMemberClients } from './member-clients.ts';
 // Lambda entry: cloud adapters, configured by environment variables set in CDK.
 const issuer = requireEnv('COGNITO_ISSUER');
 const s3 = new S3Client({});
-const bucket = requireEnv('DATA_BUCKET');
 const userPoolId = process.env.USER_POOL_ID;
 export const handler = makeApiHandler(
   {
-    store: new S3ObjectStore(s3, bucket),
+    store: cloudObjectStore(process.env, s3),
     query: new AthenaQueryEngine(new AthenaClient({}), {
       workGroup: requireEnv('ATHENA_WORKGROUP'),
       database: requireEnv('GLUE_DATABASE'),
@@ -29,7 +28,8 @@ export const handler = makeApiHandler(
     users: userPoolId
       ? new CognitoUserDirectory(new CognitoIdentityProviderClient({}), userPoolId)
       : undefined,
-    uploadSigner: new S3UploadSigner(s3, bucket),
+    // Upload keys are uploads/<ADMIN>/<dataset>/<file>: the uploads bucket.
+    uploadSigner: new S3UploadSigner(s3, uploadsBucket()),
   },
   {
     verifyToken: makeTokenVerifier({
