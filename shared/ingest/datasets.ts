@@ -347,7 +347,7 @@ const PRICE_LAYOUTS: ColumnMapping[] = [
       date: ['date', 'observed_at', 'observedAt', 'scraped_at'],
       productKey: ['product_key', 'productKey'],
       productId: ['product_id', 'productId', 'sku'],
-      gtin: 'gtin',
+      gtin: ['gtin', 'ean'],
       product: ['product', 'name', 'title'],
       brand: 'brand',
       hsCode: ['hs_code', 'hsCode'],

@@ -222,45 +222,6 @@ ORDER BY 1, 5`,
     },
   },
   {
-    name: 'declarations.price-matched',
-    summary: 'Declaration items whose HS6 has market price observations (for the valuation cross-check).',
-    table: 'declarations',
-    params: z.object({ ...dateParams, hsPrefix: hsPrefix.optional() }).strict(),
-    build(admin, p) {
-      const w = where(admin, p, {
-        ...dateRange,
-        hsPrefix: (v) => ({ sql: 'hsCode LIKE ?', values: [`${v as string}%`] }),
-      });
-      return {
-        sql: `SELECT declarationId AS "declarationId", itemNumber AS "itemNumber", date AS "date", hsCode AS "hsCode",
-  quantity AS "quantity", cifValue AS "cifValue", fobValue AS "fobValue"
-FROM declarations ${w.sql}
-  AND substr(hsCode, 1, 6) IN (SELECT substr(hsCode, 1, 6) FROM prices WHERE administration = ? AND hsCode IS NOT NULL)
-ORDER BY 3, 1, 2`,
-        values: [...w.values, admin],
-      };
-    },
-  },
-  {
-    name: 'prices.observations',
-    summary: 'Market price observations between two dates, optionally for one HS prefix.',
-    table: 'prices',
-    params: z.object({ ...dateParams, hsPrefix: hsPrefix.optional() }).strict(),
-    build(admin, p) {
-      const w = where(admin, p, {
-        ...dateRange,
-        hsPrefix: (v) => ({ sql: 'hsCode LIKE ?', values: [`${v as string}%`] }),
-      });
-      return {
-        sql: `SELECT date AS "date", url AS "url", price AS "price", currency AS "currency",
-  convertedPrice AS "convertedPrice", productKey AS "productKey", hsCode AS "hsCode"
-FROM prices ${w.sql}
-ORDER BY 1, 2`,
-        values: w.values,
-      };
-    },
-  },
-  {
     name: 'prices.by-product',
     summary: 'Observations, median-free summary (min, avg, max) of prices per product and currency.',
     table: 'prices',
