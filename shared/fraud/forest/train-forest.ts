@@ -24,7 +24,43 @@ function shared<T extends Uint8Array>(a: T): Uint8Array {
   return out;
 }
 
-async function growInWorkers(
+/**
+ * Worker threads kept between trainings (feature-group selection trains several forests in a row, and
+ * starting a worker costs a TypeScript module load each time). They are unref'd, so an idle pool never
+ * keeps the process alive; a worker that fails takes the whole pool down and the next training starts
+ * a fresh one. Trainings are serialised through `queue` because workers hold one data set at a time.
+ */
+let pool: Worker[] = [];
+let queue: Promise<unknown> = Promise.resolve();
+
+function workerPool(size: number): Worker[] {
+  while (pool.length < size) {
+    const w = new Worker(new URL('./train-worker.ts', import.meta.url));
+    w.unref();
+    pool.push(w);
+  }
+  return pool.slice(0, size);
+}
+
+async function discardPool(): Promise<void> {
+  const old = pool;
+  pool = [];
+  await Promise.all(old.map((w) => w.terminate()));
+}
+
+function growInWorkers(
+  data: BinnedFeatures,
+  y: Uint8Array,
+  o: ForestOptions,
+  workers: number,
+  onTree?: (done: number, total: number) => void,
+): Promise<GrownTree[]> {
+  const run = queue.then(() => growInPool(data, y, o, workers, onTree));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function growInPool(
   data: BinnedFeatures,
   y: Uint8Array,
   o: ForestOptions,
@@ -42,19 +78,16 @@ async function growInWorkers(
   const trees: GrownTree[] = new Array(o.nEstimators);
   let next = 0;
   let done = 0;
-  const pool = Array.from(
-    { length: workers },
-    () => new Worker(new URL('./train-worker.ts', import.meta.url)),
-  );
+  const ws = workerPool(workers);
+  const cleanups: (() => void)[] = [];
   try {
     await Promise.all(
-      pool.map(
+      ws.map(
         (w) =>
           new Promise<void>((resolve, reject) => {
-            w.on('error', reject);
-            w.on('exit', (code) => {
-              if (code !== 0) reject(new Error(`forest training worker exited with code ${code}`));
-            });
+            const onError = (err: Error) => reject(err);
+            const onExit = (code: number) =>
+              reject(new Error(`forest training worker exited with code ${code}`));
             const ask = (): void => {
               if (next >= o.nEstimators) {
                 resolve();
@@ -62,19 +95,30 @@ async function growInWorkers(
               }
               w.postMessage({ type: 'tree', index: next++ });
             };
-            w.on('message', (msg: { type: 'tree'; index: number; grown: GrownTree }) => {
+            const onMessage = (msg: { type: 'tree'; index: number; grown: GrownTree }) => {
               trees[msg.index] = msg.grown;
               done++;
               onTree?.(done, o.nEstimators);
               ask();
+            };
+            w.on('error', onError);
+            w.on('exit', onExit);
+            w.on('message', onMessage);
+            cleanups.push(() => {
+              w.off('error', onError);
+              w.off('exit', onExit);
+              w.off('message', onMessage);
             });
             w.postMessage({ type: 'init', init });
             ask();
           }),
       ),
     );
+  } catch (err) {
+    await discardPool();
+    throw err;
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    for (const c of cleanups) c();
   }
   return trees;
 }
