@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps.ts';
 import { accessRoutes } from './access.ts';
 import { datasetRoutes } from './datasets.ts';
 import { forecastsRoute } from './forecasts.ts';
+import { fraudRoutes } from './fraud.ts';
 import { healthRoute } from './health.ts';
 import { mirrorGapRoutes } from './mirror-gap.ts';
 import { openApiRoutes } from './openapi.ts';
@@ -24,6 +25,7 @@ export const apiRoutes: Route<ApiDeps>[] = [
   ...pricesRoutes,
   forecastsRoute,
   ...mirrorGapRoutes,
+  ...fraudRoutes,
 ];
 
 // Last, so the document covers every route registered above (it is built on first request).
