@@ -7,6 +7,8 @@ export interface LakeTable {
   glob: string;
   /** Column DDL used when no file exists yet, e.g. "declarationId VARCHAR, date DATE". */
   emptySchema: string;
+  /** Types of Hive partition keys (DuckDB reads `month=01` as text unless told), as Glue declares them. */
+  hiveTypes?: Record<string, string>;
 }
 
 /**
@@ -41,7 +43,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       if (n > 0) {
         this.populated.add(name);
         await conn.run(
-          `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true)`,
+          `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true${hiveTypesOption(table)})`,
         );
       } else {
         await conn.run(`CREATE OR REPLACE TABLE _empty_${name} (${table.emptySchema})`);
@@ -91,6 +93,14 @@ export class DuckDbQueryEngine implements QueryEngine {
     conn.closeSync();
     this.connection = undefined;
   }
+}
+
+function hiveTypesOption(table: LakeTable): string {
+  const entries = Object.entries(table.hiveTypes ?? {});
+  if (entries.length === 0) return '';
+  for (const [k, t] of entries)
+    if (!/^\w+$/.test(k) || !/^[A-Z]+$/.test(t)) throw new Error(`invalid hive type ${k}: ${t}`);
+  return `, hive_types = {${entries.map(([k, t]) => `'${k}': ${t}`).join(', ')}}`;
 }
 
 function normaliseRow(row: Record<string, unknown>): Row {

@@ -120,11 +120,21 @@ export function duckdbEmptySchema(dataset: DatasetName): string {
 }
 
 /** The lake tables DuckDB exposes on one machine: one view per dataset over the store's curated/. */
-export function localLakeTables(root: string): Record<string, { glob: string; emptySchema: string }> {
+export function localLakeTables(
+  root: string,
+): Record<string, { glob: string; emptySchema: string; hiveTypes: Record<string, string> }> {
   const base = resolve(root);
-  const tables: Record<string, { glob: string; emptySchema: string }> = {};
+  // Partition keys typed as Glue declares them (DuckDB would read `month=01` as text).
+  const hiveTypes = Object.fromEntries(
+    PARTITION_KEYS.filter((k) => k.duckdbType !== 'VARCHAR').map((k) => [k.name, k.duckdbType]),
+  );
+  const tables: Record<string, { glob: string; emptySchema: string; hiveTypes: Record<string, string> }> = {};
   for (const name of DATASET_NAMES) {
-    tables[name] = { glob: `${base}/curated/${name}/**/*.parquet`, emptySchema: duckdbEmptySchema(name) };
+    tables[name] = {
+      glob: `${base}/curated/${name}/**/*.parquet`,
+      emptySchema: duckdbEmptySchema(name),
+      hiveTypes,
+    };
   }
   return tables;
 }

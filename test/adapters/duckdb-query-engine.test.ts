@@ -71,4 +71,15 @@ describe('DuckDbQueryEngine (real DuckDB)', () => {
     await rm(join(root, 'curated'), { recursive: true, force: true });
     expect(await engine.query('SELECT count(*) AS n FROM declarations')).toEqual([{ n: 0 }]);
   });
+
+  it('types Hive partition keys as declared, so month=01 reads as the number 1', async () => {
+    const typed = new DuckDbQueryEngine({
+      t: { glob: join(root, 't/**/*.parquet'), emptySchema: 'id VARCHAR', hiveTypes: { month: 'BIGINT' } },
+    });
+    const dir = join(root, 't/month=01');
+    await mkdir(dir, { recursive: true });
+    await typed.exec(`COPY (SELECT 'a' AS id) TO '${dir}/p.parquet' (FORMAT parquet)`);
+    expect(await typed.query('SELECT month, typeof(month) AS t FROM t')).toEqual([{ month: 1, t: 'BIGINT' }]);
+    await typed.close();
+  });
 });
