@@ -145,13 +145,22 @@ export function localLakeTables(
 const TRADE_FIELDS: readonly FieldDef[] = [
   { name: 'refYear', kind: 'year', required: true, doc: 'Reference year.' },
   { name: 'refMonth', kind: 'month', doc: 'Reference month 1-12; empty for annual figures.' },
-  { name: 'reporter', kind: 'country', required: true, doc: 'Reporting country (ISO3 or UN numeric code).' },
+  {
+    name: 'reporter',
+    kind: 'country',
+    required: true,
+    // Numeric codes win where the upload has both: Comtrade leaves the ISO3 of some areas empty
+    // (490 "Other Asia, nes", free zones), and mirror pairs must still match on them.
+    doc: 'Reporting country: UN numeric code where the upload has one, else ISO3.',
+  },
+  { name: 'reporterIso', kind: 'code', doc: 'Reporting country ISO3, when the upload gives it.' },
   {
     name: 'partner',
     kind: 'country',
     required: true,
-    doc: 'Partner country (ISO3 or UN numeric; WLD = world).',
+    doc: 'Partner country: UN numeric code where the upload has one, else ISO3 (0 or WLD = world).',
   },
+  { name: 'partnerIso', kind: 'code', doc: 'Partner country ISO3, when the upload gives it.' },
   { name: 'flow', kind: 'flow', required: true, doc: 'import, export, re-export or re-import.' },
   { name: 'hsCode', kind: 'hs', required: true, minDigits: 2, doc: 'HS commodity code, digits only.' },
   { name: 'classification', kind: 'code', doc: 'HS edition (H2, H4, ...).' },
@@ -170,8 +179,10 @@ const TRADE_LAYOUTS: ColumnMapping[] = [
     columns: {
       refYear: 'year',
       refMonth: 'month',
-      reporter: ['reporteriso', 'reportercode'],
-      partner: ['partneriso', 'partnercode'],
+      reporter: ['reportercode', 'reporteriso'],
+      reporterIso: 'reporteriso',
+      partner: ['partnercode', 'partneriso'],
+      partnerIso: 'partneriso',
       flow: ['flowcode', 'flow'],
       hsCode: ['productcode', 'commoditycode'],
       classification: 'classification',
@@ -189,8 +200,10 @@ const TRADE_LAYOUTS: ColumnMapping[] = [
     columns: {
       refYear: 'refYear',
       refMonth: 'refMonth',
-      reporter: ['reporterISO', 'reporterCode'],
-      partner: ['partnerISO', 'partnerCode'],
+      reporter: ['reporterCode', 'reporterISO'],
+      reporterIso: 'reporterISO',
+      partner: ['partnerCode', 'partnerISO'],
+      partnerIso: 'partnerISO',
       flow: 'flowCode',
       hsCode: 'cmdCode',
       classification: 'classificationCode',

@@ -66,7 +66,8 @@ export type Converter = (raw: string) => unknown;
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const CODE_RE = /^[\w.\-/ ]{1,64}$/;
-const COUNTRY_RE = /^[A-Z0-9]{2,12}$/;
+/** ISO2/ISO3, anonymised codes (CNTRY680), or UN M49 numeric codes, which can be one digit (8 = Albania). */
+const COUNTRY_RE = /^(?:\d{1,3}|[A-Z0-9]{2,12})$/;
 const CURRENCY_RE = /^[A-Z]{3}$/;
 const MONTHS: Record<string, number> = {
   jan: 1,

@@ -39,14 +39,16 @@ export function sourceCtes(
     if (admin !== undefined) params.push(admin);
     return where;
   };
-  // A code is an ISO3 when it is not numeric; the lake keeps whichever the upload carried.
+  // The lake keeps numeric codes where the upload had them (and the ISO3 beside them); an upload with
+  // only ISO3 codes keeps those, so a non-numeric code is its own ISO3.
   const iso = (col: string) => `CASE WHEN TRY_CAST(${col} AS INTEGER) IS NULL THEN ${col} END`;
   const ctes = [
     `trade_src AS (
     SELECT CASE WHEN refMonth IS NULL OR refMonth = 0 THEN CAST(refYear AS VARCHAR)
                 ELSE CAST(refYear AS VARCHAR) || lpad(CAST(refMonth AS VARCHAR), 2, '0') END AS period,
-           reporter, ${iso('reporter')} AS reporterIso,
-           CASE WHEN partner = 'WLD' THEN '0' ELSE partner END AS partner, ${iso('partner')} AS partnerIso,
+           reporter, COALESCE(reporterIso, ${iso('reporter')}) AS reporterIso,
+           CASE WHEN partner = 'WLD' THEN '0' ELSE partner END AS partner,
+           COALESCE(partnerIso, ${iso('partner')}) AS partnerIso,
            hsCode AS product,
            CASE flow WHEN 'import' THEN 'M' WHEN 'export' THEN 'X' ELSE flow END AS flow,
            tradeValueUsd AS value, quantity, netWeightKg AS weightKg, classification

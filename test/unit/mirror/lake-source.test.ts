@@ -20,15 +20,15 @@ const LAKE: TradeSource = { kind: 'lake', administration: 'ke' };
 
 beforeAll(async () => {
   engine = new DuckDbQueryEngine();
-  await engine.exec(`CREATE TABLE trade (refYear INTEGER, refMonth INTEGER, reporter VARCHAR, partner VARCHAR,
-    flow VARCHAR, hsCode VARCHAR, classification VARCHAR, quantity DOUBLE, quantityUnit VARCHAR,
+  await engine.exec(`CREATE TABLE trade (refYear INTEGER, refMonth INTEGER, reporter VARCHAR, reporterIso VARCHAR,
+    partner VARCHAR, partnerIso VARCHAR, flow VARCHAR, hsCode VARCHAR, classification VARCHAR, quantity DOUBLE, quantityUnit VARCHAR,
     netWeightKg DOUBLE, tradeValueUsd DOUBLE, administration VARCHAR, year BIGINT, month BIGINT)`);
   await engine.exec(`INSERT INTO trade VALUES
-    (2020, NULL, 'KEN', 'CHN', 'import', '440799', 'H5', NULL, NULL, 100, 1000, 'ke', 2020, 0),
-    (2020, NULL, 'CHN', 'KEN', 'export', '440799', 'H5', NULL, NULL, 120, 1200, 'ke', 2020, 0),
-    (2020, NULL, 'KEN', 'WLD', 'import', '440799', 'H5', NULL, NULL, 100, 5000, 'ke', 2020, 0),
-    (2020, NULL, 'CHN', 'KEN', 're-export', '440799', 'H5', NULL, NULL, 1, 7, 'ke', 2020, 0),
-    (2020, NULL, 'KEN', 'CHN', 'import', '440799', 'H5', NULL, NULL, 100, 999, 'other', 2020, 0)`);
+    (2020, NULL, 'KEN', NULL, 'CHN', NULL, 'import', '440799', 'H5', NULL, NULL, 100, 1000, 'ke', 2020, 0),
+    (2020, NULL, 'CHN', NULL, 'KEN', NULL, 'export', '440799', 'H5', NULL, NULL, 120, 1200, 'ke', 2020, 0),
+    (2020, NULL, 'KEN', NULL, 'WLD', NULL, 'import', '440799', 'H5', NULL, NULL, 100, 5000, 'ke', 2020, 0),
+    (2020, NULL, 'CHN', NULL, 'KEN', NULL, 're-export', '440799', 'H5', NULL, NULL, 1, 7, 'ke', 2020, 0),
+    (2020, NULL, 'KEN', NULL, 'CHN', NULL, 'import', '440799', 'H5', NULL, NULL, 100, 999, 'other', 2020, 0)`);
   await engine.exec(`CREATE TABLE tariffs (hsCode VARCHAR, ratePercent DOUBLE, vatPercent DOUBLE,
     excisePercent DOUBLE, validFrom DATE, validTo DATE, administration VARCHAR, year BIGINT, month BIGINT)`);
   await engine.exec(`INSERT INTO tariffs VALUES
