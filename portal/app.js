@@ -28,6 +28,8 @@ const EXTERNAL = [
   { href: './pages/mirror.html', label: 'Mirror & gap' },
   { href: './pages/pipeline.html', label: 'Pipeline' },
   { href: './pages/prices.html', label: 'Valuation flags' },
+  { href: './pages/fraud.html', label: 'Fraud detection' },
+  { href: './pages/forecast.html', label: 'Revenue forecast' },
 ];
 
 function allowed(route, user) {
