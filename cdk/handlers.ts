@@ -58,9 +58,12 @@ const PIPELINE_SIZING: Partial<Record<PipelineFunction, Partial<HandlerSpec>>> =
   RecordFailure: { memoryMb: 256, timeoutSeconds: 60 },
 };
 
-/** Key areas a pipeline function writes besides results/ (its own outputs and run records). */
+/** Key areas a pipeline function writes besides the results bucket (its own outputs and run records). */
 const PIPELINE_WRITES: Partial<Record<PipelineFunction, LakeAccess['write']>> = {
-  IngestPriceObservations: ['curated', 'results'],
+  // The crawler drops its observations CSV into uploads/<ADMIN>/prices/ like any other upload.
+  ScrapeSource: ['uploads', 'results'],
+  // Ingests those observations: curated Parquet, rejected rows in quarantine/, manifests and state.
+  IngestPriceObservations: ['quarantine', 'curated', 'ingestRecords', 'results'],
 };
 
 /** Pipeline Tasks, derived from the pipeline's own list so a new Task is wired without editing this file. */
@@ -75,7 +78,7 @@ const pipelineHandlers: HandlerSpec[] = PIPELINE_FUNCTION_NAMES.map((name) => {
     timeoutSeconds: 300,
     triggers: [{ kind: 'pipeline' }],
     access: {
-      read: uses.includes('store') ? ['uploads', 'curated', 'results'] : [],
+      read: uses.includes('store') ? ['uploads', 'curated', 'ingestRecords', 'results'] : [],
       write: uses.includes('store') ? (PIPELINE_WRITES[name] ?? ['results']) : [],
       athena: uses.includes('query'),
     },
@@ -93,7 +96,13 @@ export const HANDLERS: readonly HandlerSpec[] = [
     timeoutSeconds: 900,
     reservedConcurrency: 10,
     triggers: [{ kind: 'upload', prefix: 'uploads/' }],
-    access: { read: ['uploads'], write: ['curated', 'results'], pseudonymKeys: true },
+    // Reads mappings and earlier manifests; never writes uploads/ (rejected rows go to quarantine/) and never
+    // touches results/, models/ or access records.
+    access: {
+      read: ['uploads', 'ingestRecords'],
+      write: ['quarantine', 'curated', 'ingestRecords'],
+      pseudonymKeys: true,
+    },
   },
   {
     id: 'Api',
@@ -104,7 +113,8 @@ export const HANDLERS: readonly HandlerSpec[] = [
     reservedConcurrency: 50,
     triggers: [{ kind: 'api' }],
     access: {
-      read: ['curated', 'results'],
+      // Lists uploads/ (upload status); signs upload URLs for uploads/, which needs s3:PutObject there.
+      read: ['uploads', 'curated', 'ingestRecords', 'results'],
       write: ['uploads', 'results'],
       athena: true,
       pipeline: true,

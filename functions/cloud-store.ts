@@ -1,15 +1,13 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { LAKE_LAYOUT } from '../shared/adapters/lake-layout.ts';
+import {
+  BUCKET_ENV,
+  FALLBACK_BUCKET,
+  LAKE_LAYOUT,
+  type LakeDataBucket,
+} from '../shared/adapters/lake-layout.ts';
 import { PrefixRoutedObjectStore } from '../shared/adapters/prefix-routed-object-store.ts';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store.ts';
 import { requireEnv } from './lambda-env.ts';
-
-/** The environment variables naming the three data buckets (set by CDK on every function that uses the lake). */
-export const BUCKET_ENV = {
-  uploads: 'UPLOADS_BUCKET',
-  curated: 'CURATED_BUCKET',
-  results: 'RESULTS_BUCKET',
-} as const;
 
 /**
  * The lake as one ObjectStore: uploads/ and quarantine/ in the uploads bucket, curated/ in the curated
@@ -22,13 +20,11 @@ export function cloudObjectStore(
 ): PrefixRoutedObjectStore {
   const missing = Object.values(BUCKET_ENV).filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`environment variable(s) not set: ${missing.join(', ')}`);
-  const store = (bucket: keyof typeof BUCKET_ENV) => new S3ObjectStore(s3, env[BUCKET_ENV[bucket]] as string);
+  const store = (bucket: LakeDataBucket) => new S3ObjectStore(s3, env[BUCKET_ENV[bucket]] as string);
+  const buckets = Object.keys(LAKE_LAYOUT) as LakeDataBucket[];
   return new PrefixRoutedObjectStore(
-    [
-      { segments: LAKE_LAYOUT.uploads, store: store('uploads') },
-      { segments: LAKE_LAYOUT.curated, store: store('curated') },
-    ],
-    store('results'),
+    buckets.filter((b) => b !== FALLBACK_BUCKET).map((b) => ({ segments: LAKE_LAYOUT[b], store: store(b) })),
+    store(FALLBACK_BUCKET),
   );
 }
 

@@ -3,6 +3,7 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { BUCKET_ENV, type LakeDataBucket } from '../../shared/adapters/lake-layout.ts';
 import type { HandlerSpec } from '../handlers.ts';
 import { repoFileExists } from '../paths.ts';
 import { AnalyticsFunction } from './analytics-function.ts';
@@ -51,9 +52,12 @@ export class Analytics extends Construct {
     for (const spec of wired) {
       const environment: Record<string, string> = {};
       const { read = [], write = [] } = spec.access;
-      // uploads/, curated/ and results/ share the data bucket; the policy limits which prefixes apply.
+      // The Lambdas' store routes keys to all three data buckets (functions/cloud-store.ts), so a function
+      // that uses the lake gets all three names; its policy limits which prefixes of each it may touch.
       if ([...read, ...write].some((area) => area !== 'athenaResults')) {
-        environment.DATA_BUCKET = lake.buckets.curated.bucketName;
+        for (const [bucket, name] of Object.entries(BUCKET_ENV) as [LakeDataBucket, string][]) {
+          environment[name] = lake.buckets[bucket].bucketName;
+        }
       }
       if (spec.access.athena) {
         environment.ATHENA_WORKGROUP = lake.workGroupName;

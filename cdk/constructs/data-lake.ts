@@ -11,13 +11,20 @@ export interface DataLakeProps {
   accessLogDays?: number;
 }
 
-/** The buckets of the lake: data (uploads/, curated/, results/), Athena's scratch results, access logs. */
+/**
+ * The buckets of the lake: uploads (files as received), curated (the Parquet Athena reads), results (analysis
+ * outputs and the platform's records), Athena's scratch results, and access logs.
+ */
 export class DataLake extends Construct {
   /** Encrypts every bucket, secret and the Athena results of the lake; rotated yearly by KMS. */
   readonly key: Key;
   readonly accessLogs: Bucket;
-  /** uploads/, curated/ and results/ (see below). */
-  readonly data: Bucket;
+  /** uploads/ and quarantine/: raw files as received and the rows ingest rejected. */
+  readonly uploads: Bucket;
+  /** curated/: validated, pseudonymised Parquet behind the Glue tables. */
+  readonly curated: Bucket;
+  /** results/, models/, manifests/, access/, audit/ ... (shared/adapters/lake-layout.ts). */
+  readonly results: Bucket;
   readonly athenaResults: Bucket;
 
   constructor(scope: Construct, id: string, props: DataLakeProps) {
@@ -61,24 +68,35 @@ export class DataLake extends Construct {
     });
     acknowledgeReplication(this.accessLogs);
 
-    // One data bucket, three key areas: uploads/ (raw files as received), curated/ (validated, pseudonymised
-    // Parquet) and results/ (analysis outputs, run records). The keys are the ones the local store folder
-    // uses, so one ObjectStore serves every handler; IAM policies, lifecycle rules and event rules are all
-    // scoped by prefix, which isolates the areas as separate buckets would.
+    // Three data buckets, one key layout: objects keep their top-level prefix in every bucket
+    // (s3://<curated>/curated/<dataset>/...), so a key means the same in the cloud and in the local store
+    // folder; the Lambdas route keys by first segment (shared/adapters/lake-layout.ts). Separate buckets give
+    // each area its own policy, lifecycle, event stream and access-log prefix.
     const common = {
       encryptionKey: this.key,
       accessLogs: this.accessLogs,
       removalPolicy: props.removalPolicy,
     };
-    this.data = new SecureBucket(this, 'Data', {
+    this.uploads = new SecureBucket(this, 'Uploads', {
       ...common,
+      // Upload events start ingest (S3 → EventBridge rule).
       eventBridgeEnabled: true,
-      lifecycleRules: [
-        // Raw uploads are re-derivable once curated; 90 days leaves time to re-ingest after a mapping fix.
-        { ...expireAfter(90), id: 'uploads-expire-90d', prefix: 'uploads/' },
-        { ...toInfrequentAccessAfter(90), id: 'curated-ia-90d', prefix: 'curated/' },
-        { ...toInfrequentAccessAfter(180), id: 'results-ia-180d', prefix: 'results/' },
-      ],
+      // Raw uploads and quarantined rows are re-derivable or disposable once ingested; 90 days leaves time to
+      // re-ingest after a mapping fix. Overwritten or deleted versions go after 30 days.
+      noncurrentVersionDays: 30,
+      lifecycleRules: [expireAfter(90)],
+    }).bucket;
+    this.curated = new SecureBucket(this, 'Curated', {
+      ...common,
+      // New curated Parquet starts the upload chain of the pipeline (S3 → EventBridge rule).
+      eventBridgeEnabled: true,
+      lifecycleRules: [toInfrequentAccessAfter(90)],
+    }).bucket;
+    // Results, models, access records and the audit log are kept: the data owner approves results and
+    // audits access years later. Older objects move to Infrequent Access.
+    this.results = new SecureBucket(this, 'Results', {
+      ...common,
+      lifecycleRules: [toInfrequentAccessAfter(180)],
     }).bucket;
     // Athena query results are scratch copies: every result worth keeping is written to results/.
     this.athenaResults = new SecureBucket(this, 'AthenaResults', {
@@ -86,7 +104,7 @@ export class DataLake extends Construct {
       noncurrentVersionDays: 1,
       lifecycleRules: [expireAfter(7)],
     }).bucket;
-    for (const b of [this.data, this.athenaResults]) acknowledgeReplication(b);
+    for (const b of [this.uploads, this.curated, this.results, this.athenaResults]) acknowledgeReplication(b);
   }
 }
 

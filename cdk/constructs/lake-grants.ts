@@ -1,14 +1,14 @@
 import { Fn, Validations } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { BUCKET_PREFIX, type LakeBucket, type LakeRefs } from './lake-refs.ts';
+import { AREA_LOCATION, type LakeArea, type LakeBucket, type LakeRefs } from './lake-refs.ts';
 
 /** What a handler may do in the lake, declared per handler in cdk/handlers.ts. */
 export interface LakeAccess {
-  /** Buckets it reads objects from (under the bucket's own prefix only). */
-  read?: LakeBucket[];
-  /** Buckets it writes objects to (under the bucket's own prefix only). */
-  write?: LakeBucket[];
+  /** Key areas it reads objects from (their prefixes in their bucket only; see AREA_LOCATION). */
+  read?: LakeArea[];
+  /** Key areas it writes (puts and deletes) objects in. */
+  write?: LakeArea[];
   /** Runs Athena queries in the lake's workgroup over the Glue tables. */
   athena?: boolean;
   /** Reads the per-administration pseudonymisation keys. */
@@ -29,28 +29,46 @@ export function grantLakeAccess(role: IRole, ackScope: IConstruct, lake: LakeRef
     read.add('athenaResults');
     write.add('athenaResults');
   }
-  const objects = (b: LakeBucket) => Fn.join('', [lake.buckets[b].bucketArn, `/${BUCKET_PREFIX[b]}*`]);
-  const ackObjects = (b: LakeBucket, how: string) =>
-    Validations.of(ackScope).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${lake.bucketArnExport[b]}/${BUCKET_PREFIX[b]}*]`,
-      reason: `S3 object ARNs name keys; the wildcard is limited to the ${BUCKET_PREFIX[b]} prefix of the ${b} bucket (${how}).`,
-    });
+  const objects = (area: LakeArea) => {
+    const { bucket, prefixes } = AREA_LOCATION[area];
+    return prefixes.map((p) => Fn.join('', [lake.buckets[bucket].bucketArn, `/${p}*`]));
+  };
+  const ackObjects = (area: LakeArea, how: string) => {
+    const { bucket, prefixes } = AREA_LOCATION[area];
+    for (const p of prefixes) {
+      Validations.of(ackScope).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${lake.bucketArnExport[bucket]}/${p}*]`,
+        reason: `S3 object ARNs name keys; the wildcard is limited to the ${p} prefix of the ${bucket} bucket (${how}).`,
+      });
+    }
+  };
 
-  for (const b of read) {
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [objects(b)] }));
+  for (const area of read) {
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: objects(area) }));
+    ackObjects(area, write.has(area) ? 'read and write' : 'read');
+  }
+  // Listing is a bucket-level permission: one statement per bucket any read area lives in.
+  const listed = new Set<LakeBucket>([...read].map((area) => AREA_LOCATION[area].bucket));
+  for (const bucket of listed) {
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-        resources: [lake.buckets[b].bucketArn],
+        resources: [lake.buckets[bucket].bucketArn],
       }),
     );
-    ackObjects(b, write.has(b) ? 'read and write' : 'read');
   }
-  for (const b of write) {
+  for (const area of write) {
+    // DeleteObject: ingest replaces a partition's files and drops a discarded quarantine file; the failure
+    // recorder withdraws a preliminary result. With versioning a delete only adds a delete marker. Athena
+    // never deletes its results (the bucket's lifecycle does).
+    const deletes = area === 'athenaResults' ? [] : ['s3:DeleteObject'];
     role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [objects(b)] }),
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload', ...deletes],
+        resources: objects(area),
+      }),
     );
-    ackObjects(b, read.has(b) ? 'read and write' : 'write');
+    ackObjects(area, read.has(area) ? 'read and write' : 'write');
   }
   if (read.size > 0 || access.pseudonymKeys) {
     role.addToPrincipalPolicy(

@@ -3,26 +3,46 @@ import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { LAKE_LAYOUT } from '../../shared/adapters/lake-layout.ts';
 import type { DataStack } from '../stacks/data-stack.ts';
 
-/** Key areas of the lake: the first three share the data bucket, athenaResults has its own. */
-export const LAKE_AREAS = ['uploads', 'curated', 'results', 'athenaResults'] as const;
-export type LakeBucket = (typeof LAKE_AREAS)[number];
-const PHYSICAL = ['data', 'athenaResults'] as const;
-const physicalOf = (area: LakeBucket) => (area === 'athenaResults' ? 'athenaResults' : 'data');
+/** The buckets of the lake, as the service stack names them. */
+export const LAKE_BUCKETS = ['uploads', 'curated', 'results', 'athenaResults'] as const;
+export type LakeBucket = (typeof LAKE_BUCKETS)[number];
 
 /**
- * Top-level key prefix of each bucket. Keys keep their prefix in S3 (s3://<curated>/curated/...) so that
- * an object key means the same thing in the cloud and in the local store folder.
+ * Key areas a handler is granted, each a set of top-level prefixes in one bucket. quarantine/ is its own area
+ * (in the uploads bucket) so ingest can write rejected rows without being able to overwrite uploads;
+ * ingestRecords (mappings, manifests, ingest state) is split from the rest of the results bucket so ingest
+ * never sees analysis results, models or access records.
+ * The prefixes follow shared/adapters/lake-layout.ts, which is how the Lambdas' store routes keys.
  */
-export const BUCKET_PREFIX: Record<LakeBucket, string> = {
-  uploads: 'uploads/',
-  curated: 'curated/',
-  results: 'results/',
-  athenaResults: 'athena-results/',
+export const LAKE_AREAS = [
+  'uploads',
+  'quarantine',
+  'curated',
+  'ingestRecords',
+  'results',
+  'athenaResults',
+] as const;
+export type LakeArea = (typeof LAKE_AREAS)[number];
+
+const prefixes = (segments: readonly string[]) => segments.map((s) => `${s}/`);
+const INGEST_RECORDS = ['config', 'manifests', 'state'];
+export const AREA_LOCATION: Record<LakeArea, { bucket: LakeBucket; prefixes: readonly string[] }> = {
+  uploads: { bucket: 'uploads', prefixes: ['uploads/'] },
+  quarantine: { bucket: 'uploads', prefixes: ['quarantine/'] },
+  curated: { bucket: 'curated', prefixes: prefixes(LAKE_LAYOUT.curated) },
+  // Keys keep their prefix in S3 (s3://<results>/models/...) so a key means the same in the cloud and locally.
+  ingestRecords: { bucket: 'results', prefixes: prefixes(INGEST_RECORDS) },
+  results: {
+    bucket: 'results',
+    prefixes: prefixes(LAKE_LAYOUT.results.filter((s) => !INGEST_RECORDS.includes(s))),
+  },
+  athenaResults: { bucket: 'athenaResults', prefixes: ['athena-results/'] },
 };
 
-/** What the service stack knows of the data stack, all through named exports. Indexed by key area. */
+/** What the service stack knows of the data stack, all through named exports. */
 export interface LakeRefs {
   envName: string;
   key: IKey;
@@ -46,8 +66,13 @@ const exportName = (envName: string, what: string) => `bacuda-${envName}-${what}
  */
 export function exportLake(stack: DataStack, envName: string): void {
   const { lake } = stack;
-  const buckets = { data: lake.data, athenaResults: lake.athenaResults };
-  for (const name of PHYSICAL) {
+  const buckets: Record<LakeBucket, IBucket> = {
+    uploads: lake.uploads,
+    curated: lake.curated,
+    results: lake.results,
+    athenaResults: lake.athenaResults,
+  };
+  for (const name of LAKE_BUCKETS) {
     new CfnOutput(stack, `${name}Arn`, {
       value: buckets[name].bucketArn,
       exportName: exportName(envName, `${name}-arn`),
@@ -66,22 +91,15 @@ export function exportLake(stack: DataStack, envName: string): void {
 /** Builds LakeRefs inside a consumer stack from the data stack's named exports. */
 export function importLake(scope: Construct, data: DataStack, envName: string): LakeRefs {
   const key = Key.fromKeyArn(scope, 'LakeKey', Fn.importValue(exportName(envName, 'lake-key-arn')));
-  const physical = new Map<string, IBucket>();
-  for (const name of PHYSICAL) {
-    physical.set(
-      name,
-      Bucket.fromBucketAttributes(scope, `Lake-${name}`, {
-        bucketArn: Fn.importValue(exportName(envName, `${name}-arn`)),
-        bucketName: Fn.importValue(exportName(envName, `${name}-name`)),
-        encryptionKey: key,
-      }),
-    );
-  }
   const bucketArnExport = {} as Record<LakeBucket, string>;
   const buckets = {} as Record<LakeBucket, IBucket>;
-  for (const area of LAKE_AREAS) {
-    bucketArnExport[area] = exportName(envName, `${physicalOf(area)}-arn`);
-    buckets[area] = physical.get(physicalOf(area))!;
+  for (const name of LAKE_BUCKETS) {
+    bucketArnExport[name] = exportName(envName, `${name}-arn`);
+    buckets[name] = Bucket.fromBucketAttributes(scope, `Lake-${name}`, {
+      bucketArn: Fn.importValue(bucketArnExport[name]),
+      bucketName: Fn.importValue(exportName(envName, `${name}-name`)),
+      encryptionKey: key,
+    });
   }
   const pseudonymKeys = new Map<string, ISecret>();
   for (const admin of data.pseudonymKeys.secrets.keys()) {

@@ -69,7 +69,7 @@ export class Pipelines extends Construct {
 
     const substitutions: Record<string, string> = {
       EnvName: props.envName,
-      DataBucket: lake.buckets.curated.bucketName,
+      ResultsBucket: lake.buckets.results.bucketName,
       AlarmTopicArn: props.alarmTopic.topicArn,
     };
     for (const [fnId, af] of props.functions) substitutions[`${fnId}FunctionArn`] = af.fn.functionArn;
@@ -136,7 +136,7 @@ export class Pipelines extends Construct {
           }),
         );
       }
-      // A Distributed Map reads its item list (the run's partition list) from results/.
+      // A Distributed Map reads its item list (the run's partition list) from results/ in the results bucket.
       const distributed = /"Mode"\s*:\s*"DISTRIBUTED"/.test(text);
       grantLakeAccess(sm.role, this, lake, { read: distributed ? ['results'] : [] });
       if (distributed) {

@@ -23,7 +23,7 @@ export class DataStack extends Stack {
     this.lake = new DataLake(this, 'Lake', { envName: config.envName, removalPolicy: config.removalPolicy });
     this.catalog = new LakeCatalog(this, 'Catalog', {
       envName: config.envName,
-      curated: this.lake.data,
+      curated: this.lake.curated,
       athenaResults: this.lake.athenaResults,
       key: this.lake.key,
       datasets: props.datasets,

@@ -21,3 +21,10 @@ export type LakeDataBucket = keyof typeof LAKE_LAYOUT;
 
 /** Where keys whose first segment is not listed go. */
 export const FALLBACK_BUCKET: LakeDataBucket = 'results';
+
+/** The environment variable naming each data bucket (set by CDK, read by functions/cloud-store.ts). */
+export const BUCKET_ENV: Record<LakeDataBucket, string> = {
+  uploads: 'UPLOADS_BUCKET',
+  curated: 'CURATED_BUCKET',
+  results: 'RESULTS_BUCKET',
+};

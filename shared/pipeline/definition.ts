@@ -73,12 +73,12 @@ export function functionArnKey(fn: PipelineFunction): string {
 
 /**
  * Every placeholder in the ASL file: one Lambda ARN per function, the SNS alarm topic (subscriptions are wired
- * in CDK), and the data bucket the Distributed Map's ItemReader reads the partition list from.
+ * in CDK), and the results bucket the Distributed Map's ItemReader reads the partition list from.
  */
 export const PIPELINE_SUBSTITUTION_KEYS: readonly string[] = [
   ...PIPELINE_FUNCTION_NAMES.map(functionArnKey),
   'AlarmTopicArn',
-  'DataBucket',
+  'ResultsBucket',
 ];
 
 /** Service integrations (not Lambdas) the definition calls, by Task resource. */

@@ -10,7 +10,8 @@ import {
 /** The account and region the local definition's ARNs name; nothing calls AWS locally. */
 const LOCAL_ACCOUNT = '000000000000';
 const LOCAL_REGION = 'local';
-export const LOCAL_DATA_BUCKET = 'local-store';
+/** Locally one folder holds every key, so the results bucket is just a name the runner ignores. */
+export const LOCAL_RESULTS_BUCKET = 'local-store';
 
 export function localFunctionArn(fn: PipelineFunction): string {
   const kebab = fn.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase());
@@ -21,7 +22,7 @@ export function localFunctionArn(fn: PipelineFunction): string {
 export function localSubstitutions(): Record<string, string> {
   const values: Record<string, string> = {
     AlarmTopicArn: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:bacuda-pipeline-alarms`,
-    DataBucket: LOCAL_DATA_BUCKET,
+    ResultsBucket: LOCAL_RESULTS_BUCKET,
   };
   for (const fn of PIPELINE_FUNCTION_NAMES) values[functionArnKey(fn)] = localFunctionArn(fn);
   return values;

@@ -43,7 +43,7 @@ describe('handler catalogue', () => {
 describe('ASL placeholders', () => {
   it('lists the ASL substitution placeholders once, ignoring JSONPath', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: ASL substitution placeholders, not JS templates.
-    const asl = '{"A":"${XFunctionArn}","B.$":"$.x","C":"${DataBucket}","D":"${XFunctionArn}"}';
-    expect(aslPlaceholders(asl)).toEqual(['DataBucket', 'XFunctionArn']);
+    const asl = '{"A":"${XFunctionArn}","B.$":"$.x","C":"${ResultsBucket}","D":"${XFunctionArn}"}';
+    expect(aslPlaceholders(asl)).toEqual(['ResultsBucket', 'XFunctionArn']);
   });
 });

@@ -12,73 +12,130 @@ describe('data lake', () => {
     data.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('uses SSE-KMS with a bucket key on the data and Athena-results buckets', () => {
-    const kmsBuckets = data.findResources('AWS::S3::Bucket', {
-      Properties: {
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [
-            Match.objectLike({
-              ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }),
-              BucketKeyEnabled: true,
-            }),
-          ],
+  // The three data buckets, by the id of their SecureBucket construct in the DataLake.
+  const DATA_BUCKETS = ['Uploads', 'Curated', 'Results'] as const;
+  const bucketId = (name: string) => {
+    const ids = Object.keys(data.findResources('AWS::S3::Bucket')).filter((id) =>
+      id.startsWith(`Lake${name}Bucket`),
+    );
+    expect(ids, name).toHaveLength(1);
+    return ids[0];
+  };
+  const bucket = (name: string) => data.toJSON().Resources[bucketId(name)].Properties;
+
+  it('has separate uploads, curated, results, Athena-results and access-log buckets', () => {
+    data.resourceCountIs('AWS::S3::Bucket', 5);
+    for (const name of [...DATA_BUCKETS, 'AthenaResults']) bucketId(name);
+  });
+
+  it.each(DATA_BUCKETS)(
+    'encrypts the %s bucket with SSE-KMS under the lake key, with a bucket key',
+    (name) => {
+      expect(bucket(name).BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+        {
+          ServerSideEncryptionByDefault: {
+            SSEAlgorithm: 'aws:kms',
+            KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] },
+          },
+          BucketKeyEnabled: true,
         },
-      },
+      ]);
+    },
+  );
+
+  it.each(DATA_BUCKETS)('blocks all public access to the %s bucket', (name) => {
+    expect(bucket(name).PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
     });
-    expect(Object.keys(kmsBuckets)).toHaveLength(2);
   });
 
-  it('blocks public access and keeps versions on every bucket', () => {
-    const buckets = Object.values(data.findResources('AWS::S3::Bucket'));
-    expect(buckets).toHaveLength(3);
-    for (const b of buckets) {
-      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
+  it.each(DATA_BUCKETS)('keeps versions in the %s bucket', (name) => {
+    expect(bucket(name).VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  });
+
+  it.each(DATA_BUCKETS)('denies requests without TLS to the %s bucket', (name) => {
+    const policies = data.findResources('AWS::S3::BucketPolicy', {
+      Properties: { Bucket: { Ref: bucketId(name) } },
+    });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it.each(DATA_BUCKETS)(
+    'logs access to the %s bucket into the access-log bucket under its own prefix',
+    (name) => {
+      expect(bucket(name).LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: expect.stringMatching(/^LakeAccessLogs/) },
+        LogFilePrefix: `${name.toLowerCase()}/`,
       });
-      expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-      expect(b.Properties.LifecycleConfiguration.Rules.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('blocks public access, enforces TLS and keeps versions on the Athena-results and access-log buckets too', () => {
+    for (const id of Object.keys(data.findResources('AWS::S3::Bucket'))) {
+      const props = data.toJSON().Resources[id].Properties;
+      expect(props.PublicAccessBlockConfiguration.BlockPublicPolicy, id).toBe(true);
+      expect(props.VersioningConfiguration, id).toEqual({ Status: 'Enabled' });
     }
+    data.resourceCountIs('AWS::S3::BucketPolicy', 5);
   });
 
-  it('denies requests without TLS on every bucket', () => {
-    const policies = Object.values(data.findResources('AWS::S3::BucketPolicy'));
-    expect(policies).toHaveLength(3);
-    for (const p of policies) {
-      expect(p.Properties.PolicyDocument.Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      );
-    }
+  const rules = (name: string) => bucket(name).LifecycleConfiguration.Rules as Record<string, unknown>[];
+
+  it('expires uploads after 90 days and their old versions after 30', () => {
+    expect(rules('Uploads')).toContainEqual(
+      expect.objectContaining({ ExpirationInDays: 90, Status: 'Enabled' }),
+    );
+    expect(rules('Uploads')).toContainEqual(
+      expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+    );
   });
 
-  it('logs access to the data buckets into the access-log bucket', () => {
-    const logged = data.findResources('AWS::S3::Bucket', {
-      Properties: { LoggingConfiguration: { DestinationBucketName: Match.anyValue() } },
-    });
-    expect(Object.keys(logged)).toHaveLength(2);
+  it('moves curated data to Infrequent Access after 90 days and never expires it', () => {
+    expect(rules('Curated')).toContainEqual(
+      expect.objectContaining({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 90 }] }),
+    );
+    expect(rules('Curated').some((r) => 'ExpirationInDays' in r)).toBe(false);
   });
 
-  it('expires raw uploads and moves curated data to Infrequent Access, by prefix', () => {
-    data.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({ Prefix: 'uploads/', ExpirationInDays: 90, Status: 'Enabled' }),
-          Match.objectLike({
-            Prefix: 'curated/',
-            Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 90 }],
-          }),
-        ]),
-      },
-    });
+  it('keeps results: Infrequent Access after 180 days, no expiry of current objects', () => {
+    expect(rules('Results')).toContainEqual(
+      expect.objectContaining({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 180 }] }),
+    );
+    expect(rules('Results').some((r) => 'ExpirationInDays' in r)).toBe(false);
   });
 
-  it('sends object events to EventBridge from the data bucket, without a custom resource', () => {
-    data.hasResourceProperties('AWS::S3::Bucket', {
-      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
-    });
+  it('sends object events to EventBridge from the uploads and curated buckets only, without a custom resource', () => {
+    const eventBridge = (name: string) =>
+      bucket(name).NotificationConfiguration?.EventBridgeConfiguration?.EventBridgeEnabled === true;
+    expect(DATA_BUCKETS.filter(eventBridge)).toEqual(['Uploads', 'Curated']);
     data.resourceCountIs('Custom::S3BucketNotifications', 0);
+  });
+
+  it('exports every bucket by a fixed name for the service stack', () => {
+    const outputs = Object.values(data.toJSON().Outputs as Record<string, { Export: { Name: string } }>).map(
+      (o) => o.Export.Name,
+    );
+    for (const b of ['uploads', 'curated', 'results', 'athenaResults']) {
+      expect(outputs).toContain(`bacuda-dev-${b}-arn`);
+      expect(outputs).toContain(`bacuda-dev-${b}-name`);
+    }
+  });
+
+  it('points every Glue table at curated/<dataset>/ in the curated bucket', () => {
+    const tables = Object.values(data.findResources('AWS::Glue::Table'));
+    expect(tables.length).toBeGreaterThan(0);
+    for (const t of tables) {
+      const name = t.Properties.TableInput.Name;
+      expect(t.Properties.TableInput.StorageDescriptor.Location).toEqual({
+        'Fn::Join': ['', ['s3://', { Ref: bucketId('Curated') }, `/curated/${name}/`]],
+      });
+    }
   });
 
   it('declares one Glue table per dataset with partition projection over curated/<dataset>/', () => {

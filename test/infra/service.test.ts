@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HANDLERS } from '../../cdk/handlers.ts';
+import { LAKE_LAYOUT } from '../../shared/adapters/lake-layout.ts';
 import { build } from './build.ts';
 
 const built = build('dev');
@@ -53,13 +54,13 @@ describe('analytics functions', () => {
     }
   });
 
-  it('triggers ingest on Object Created under uploads/ of the data bucket, with retries and a DLQ', () => {
+  it('triggers ingest on Object Created under uploads/ of the uploads bucket, with retries and a DLQ', () => {
     service.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.s3'],
         'detail-type': ['Object Created'],
         detail: {
-          bucket: { name: [{ 'Fn::ImportValue': 'bacuda-dev-data-name' }] },
+          bucket: { name: [{ 'Fn::ImportValue': 'bacuda-dev-uploads-name' }] },
           object: { key: [{ prefix: 'uploads/' }] },
         },
       },
@@ -80,19 +81,61 @@ describe('analytics functions', () => {
     expect(fn.Properties.DeadLetterConfig.TargetArn).toBeDefined();
     expect(fn.Properties.ReservedConcurrentExecutions).toBe(10);
     expect(fn.Properties.Environment.Variables).toMatchObject({
-      DATA_BUCKET: { 'Fn::ImportValue': 'bacuda-dev-data-name' },
       PSEUDONYM_SECRET_PREFIX: 'bacuda/dev/pseudonym-key/',
     });
   });
 
-  it('lets ingest read uploads/ and write curated/, but never read results/ or write uploads/', () => {
-    const st = statementsOf('Ingest');
-    const reads = st.filter((s) => actions(s).includes('s3:GetObject')).map(resourceText);
-    const writes = st.filter((s) => actions(s).includes('s3:PutObject')).map(resourceText);
-    expect(reads.join()).toContain('/uploads/*');
-    expect(reads.join()).not.toContain('/results/*');
-    expect(writes.join()).toContain('/curated/*');
-    expect(writes.join()).not.toContain('/uploads/*');
+  it('names the three data buckets to every function that uses the lake', () => {
+    const users = HANDLERS.filter((h) => [...(h.access.read ?? []), ...(h.access.write ?? [])].length > 0);
+    expect(users.length).toBeGreaterThan(2);
+    for (const h of users) {
+      const fns = service.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: h.id } } },
+      });
+      expect(Object.values(fns)[0].Properties.Environment.Variables, h.id).toMatchObject({
+        UPLOADS_BUCKET: { 'Fn::ImportValue': 'bacuda-dev-uploads-name' },
+        CURATED_BUCKET: { 'Fn::ImportValue': 'bacuda-dev-curated-name' },
+        RESULTS_BUCKET: { 'Fn::ImportValue': 'bacuda-dev-results-name' },
+      });
+    }
+  });
+
+  it('lets ingest read uploads/ of the uploads bucket, but never results/ of the results bucket', () => {
+    const reads = statementsOf('Ingest')
+      .filter((s) => actions(s).includes('s3:GetObject'))
+      .map(resourceText)
+      .join();
+    expect(reads).toContain('bacuda-dev-uploads-arn"},"/uploads/*');
+    expect(reads).toContain('bacuda-dev-results-arn"},"/manifests/*');
+    expect(reads).not.toContain('/results/*');
+  });
+
+  it('lets ingest write curated/ of the curated bucket and quarantine/, but not uploads/ or results/', () => {
+    const writes = statementsOf('Ingest')
+      .filter((s) => actions(s).includes('s3:PutObject'))
+      .map(resourceText)
+      .join();
+    expect(writes).toContain('bacuda-dev-curated-arn"},"/curated/*');
+    expect(writes).toContain('bacuda-dev-uploads-arn"},"/quarantine/*');
+    expect(writes).not.toContain('/uploads/*');
+    expect(writes).not.toContain('/results/*');
+  });
+
+  it('scopes every object grant to a prefix that the store routes to that bucket', () => {
+    const allowed: Record<string, string[]> = {
+      uploads: ['uploads', 'quarantine'],
+      curated: ['curated'],
+      results: [...LAKE_LAYOUT.results],
+      athenaResults: ['athena-results'],
+    };
+    for (const h of HANDLERS) {
+      for (const s of statementsOf(h.id).filter((s) => actions(s).some((a) => a.startsWith('s3:')))) {
+        for (const m of resourceText(s).matchAll(/bacuda-dev-(\w+)-arn"\},"\/([^/"]*)\/?/g)) {
+          if (m[2] === '') continue; // bucket ARN itself (s3:ListBucket)
+          expect(allowed[m[1]], `${h.id} ${m[0]}`).toContain(m[2]);
+        }
+      }
+    }
   });
 
   it('grants only ingest the pseudonymisation keys', () => {
@@ -130,11 +173,24 @@ describe('pipeline', () => {
       DefinitionSubstitutions: Match.objectLike({
         PrepareRunFunctionArn: Match.anyValue(),
         AlarmTopicArn: Match.anyValue(),
-        DataBucket: { 'Fn::ImportValue': 'bacuda-dev-data-name' },
+        ResultsBucket: { 'Fn::ImportValue': 'bacuda-dev-results-name' },
       }),
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
       TracingConfiguration: { Enabled: true },
     });
+  });
+
+  it("lets the Distributed Map read its item list from the results bucket's results/ only", () => {
+    const policies = service.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^PipelinesPipelineRole') }] },
+    });
+    const reads = Object.values(policies)
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => actions(s).includes('s3:GetObject'))
+      .map(resourceText)
+      .join();
+    expect(reads).toContain('bacuda-dev-results-arn"},"/results/*');
+    expect(reads).not.toMatch(/uploads-arn|curated-arn/);
   });
 
   it('schedules a weekly run per administration with a dead-letter queue', () => {
@@ -149,10 +205,13 @@ describe('pipeline', () => {
     }
   });
 
-  it('starts the pipeline with the raw event when curated/ objects are created', () => {
+  it('starts the pipeline with the raw event when curated/ objects are created in the curated bucket', () => {
     service.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({
-        detail: Match.objectLike({ object: { key: [{ prefix: 'curated/' }] } }),
+        detail: {
+          bucket: { name: [{ 'Fn::ImportValue': 'bacuda-dev-curated-name' }] },
+          object: { key: [{ prefix: 'curated/' }] },
+        },
       }),
       Targets: [
         Match.objectLike({

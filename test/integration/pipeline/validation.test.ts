@@ -70,7 +70,7 @@ describe('upload chain', () => {
     'detail-type': 'Object Created',
     source: 'aws.s3',
     time: '2026-11-24T10:00:00Z',
-    detail: { bucket: { name: 'bacuda-data' }, object: { key, size: 10 } },
+    detail: { bucket: { name: 'bacuda-curated' }, object: { key, size: 10 } },
   });
 
   it('routes trade uploads to the mirror/gap refresh and other datasets to nothing', async () => {

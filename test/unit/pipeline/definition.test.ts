@@ -19,7 +19,7 @@ import { loadLocalPipelineDefinition, toInlineMaps } from '../../../shared/pipel
 function cloudSubstitutions(): Record<string, string> {
   const values: Record<string, string> = {
     AlarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:bacuda-pipeline-alarms',
-    DataBucket: 'bacuda-data-123456789012',
+    ResultsBucket: 'bacuda-results-123456789012',
   };
   for (const fn of PIPELINE_FUNCTION_NAMES)
     values[functionArnKey(fn)] = `arn:aws:lambda:eu-west-1:123456789012:function:bacuda-${fn}`;
@@ -61,8 +61,8 @@ describe('pipeline definition (shared/pipeline/pipeline.asl.json)', () => {
     const used = new Set([...readPipelineAslText().matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]));
     expect([...used].sort()).toEqual([...PIPELINE_SUBSTITUTION_KEYS].sort());
     const partial = cloudSubstitutions();
-    delete partial.DataBucket;
-    expect(() => substitute(readPipelineAslText(), partial)).toThrow(/DataBucket/);
+    delete partial.ResultsBucket;
+    expect(() => substitute(readPipelineAslText(), partial)).toThrow(/ResultsBucket/);
   });
 
   it('maps every Task to one of our functions or to a service integration, and every function is used', () => {
@@ -165,7 +165,7 @@ describe('toInlineMaps (the documented local switch)', () => {
       Next: 'ScoreDeclarations',
     });
     expect(reader.Parameters).toEqual({
-      Bucket: 'bacuda-data-123456789012',
+      Bucket: 'bacuda-results-123456789012',
       'Key.$': '$.plan.partitions.key',
     });
     // Every way into the Map now goes through the reader.
