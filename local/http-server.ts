@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { portalCsp, VEGA_PAGES } from '../shared/http/portal-csp.ts';
 import { toApiGatewayEvent } from './api-gateway-event.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -108,10 +109,17 @@ async function serveStatic(res: ServerResponse, folder: string, relPath: string)
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
     'x-content-type-options': 'nosniff',
-    'content-security-policy':
-      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'",
+    'content-security-policy': portalCsp({ allowEval: evalAllowed(root, path) }),
   });
   createReadStream(path).pipe(res);
+}
+
+function evalAllowed(root: string, path: string): boolean {
+  const rel = path
+    .slice(root.length + 1)
+    .split(sep)
+    .join('/');
+  return (VEGA_PAGES as readonly string[]).includes(rel);
 }
 
 /** Listens on 127.0.0.1 only; a port already in use becomes a clear error. */

@@ -15,6 +15,7 @@ import { type IUserPool, OAuthScope, UserPoolClient } from 'aws-cdk-lib/aws-cogn
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { portalCsp, VEGA_PAGES } from '../../shared/http/portal-csp.ts';
 
 export interface PortalProps {
   envName: string;
@@ -80,54 +81,64 @@ export class Portal extends Construct {
       });
     }
 
-    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      comment: 'bacuda portal security headers',
-      securityHeadersBehavior: {
-        contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            `connect-src 'self' https://${props.cognitoDomain}`,
-            "frame-ancestors 'none'",
-            "base-uri 'self'",
-            "form-action 'self' https://" + props.cognitoDomain,
-            "object-src 'none'",
-          ].join('; '),
-          override: true,
+    const securityHeaders = (id: string, allowEval: boolean) =>
+      new ResponseHeadersPolicy(this, id, {
+        comment: `bacuda portal security headers${allowEval ? ' (Vega pages)' : ''}`,
+        securityHeadersBehavior: {
+          contentSecurityPolicy: {
+            contentSecurityPolicy: portalCsp({ identityOrigin: `https://${props.cognitoDomain}`, allowEval }),
+            override: true,
+          },
+          strictTransportSecurity: {
+            accessControlMaxAge: Duration.days(365),
+            includeSubdomains: true,
+            preload: true,
+            override: true,
+          },
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+          referrerPolicy: {
+            referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+            override: true,
+          },
+          xssProtection: { protection: true, modeBlock: true, override: true },
         },
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
-          includeSubdomains: true,
-          preload: true,
-          override: true,
+        customHeadersBehavior: {
+          customHeaders: [
+            {
+              header: 'Permissions-Policy',
+              value: 'camera=(), microphone=(), geolocation=()',
+              override: true,
+            },
+          ],
         },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: {
-          referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-          override: true,
-        },
-        xssProtection: { protection: true, modeBlock: true, override: true },
-      },
-      customHeadersBehavior: {
-        customHeaders: [
-          { header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()', override: true },
-        ],
-      },
-    });
+      });
+    const headers = securityHeaders('SecurityHeaders', false);
+    const vegaHeaders = securityHeaders('VegaPageSecurityHeaders', true);
+    const siteOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
 
     this.distribution = new Distribution(this, 'Cdn', {
       comment: `bacuda ${props.envName} portal`,
       defaultRootObject: 'index.html',
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: siteOrigin,
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
       },
       additionalBehaviors: {
+        // Only the pages that embed Vega get a policy allowing its expression compiler (see portalCsp).
+        ...Object.fromEntries(
+          VEGA_PAGES.map((page) => [
+            `/${page}`,
+            {
+              origin: siteOrigin,
+              viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+              cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+              responseHeadersPolicy: vegaHeaders,
+            },
+          ]),
+        ),
         '/v1/*': {
           origin: new RestApiOrigin(props.restApi, {
             customHeaders: { 'x-api-key': props.portalKeySecret.secretValue.unsafeUnwrap() },

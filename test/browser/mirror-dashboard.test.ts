@@ -7,6 +7,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbQueryEngine } from '../../shared/adapters/duckdb-query-engine.ts';
 import { gapResponse } from '../../shared/gap/index.ts';
+import { portalCsp, VEGA_PAGES } from '../../shared/http/portal-csp.ts';
 import {
   InvalidFilterError,
   loadComtradeCsv,
@@ -146,7 +147,18 @@ describe.skipIf(skip)('mirror dashboard in Chromium', () => {
         return;
       }
       handle(url).then(
-        (r) => res.writeHead(r.status, { 'content-type': r.type }).end(r.body),
+        // The portal's real CSP, as the local server and CloudFront send it for this page.
+        (r) =>
+          res
+            .writeHead(r.status, {
+              'content-type': r.type,
+              'content-security-policy': portalCsp({
+                allowEval: (VEGA_PAGES as readonly string[]).includes(
+                  url.pathname.replace(/^\/portal\//, ''),
+                ),
+              }),
+            })
+            .end(r.body),
         (err) => res.writeHead(500).end(String(err)),
       );
     });

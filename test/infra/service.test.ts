@@ -398,16 +398,31 @@ describe('portal', () => {
         }),
       }),
     });
-    const [policy] = Object.values(portal.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
-    const csp = JSON.stringify(
-      policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy,
+    const csps = Object.values(portal.findResources('AWS::CloudFront::ResponseHeadersPolicy')).map((p) =>
+      JSON.stringify(p.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy),
     );
-    expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("frame-ancestors 'none'");
+    for (const csp of csps) {
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+    }
     portal.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        CacheBehaviors: [Match.objectLike({ PathPattern: '/v1/*', ViewerProtocolPolicy: 'https-only' })],
+        CacheBehaviors: Match.arrayWith([
+          Match.objectLike({ PathPattern: '/v1/*', ViewerProtocolPolicy: 'https-only' }),
+        ]),
         Logging: Match.objectLike({ Prefix: 'cdn/' }),
+      }),
+    });
+  });
+
+  it("allows 'unsafe-eval' only on the pages that embed Vega", () => {
+    const csps = Object.values(portal.findResources('AWS::CloudFront::ResponseHeadersPolicy')).map((p) =>
+      JSON.stringify(p.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy),
+    );
+    expect(csps.filter((c) => c.includes('unsafe-eval'))).toHaveLength(1);
+    portal.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        CacheBehaviors: Match.arrayWith([Match.objectLike({ PathPattern: '/pages/mirror.html' })]),
       }),
     });
   });
