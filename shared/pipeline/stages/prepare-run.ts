@@ -108,9 +108,9 @@ async function readSources(store: ObjectStore, admin: string): Promise<PriceSour
 /** Retrain when there is no current model, when asked to, or when the current one is stale. */
 async function planFraud(deps: PipelineDeps, admin: string, force: boolean): Promise<Plan['fraud']> {
   if (force) return { action: 'retrain', reason: 'retraining was requested' };
-  const keys = await deps.store.list(`models/${admin}/`);
-  const pointer = keys.find((k) => /^models\/[^/]+\/current(\.json)?$/.test(k));
-  if (!pointer) return { action: 'retrain', reason: 'no current model' };
+  // The fraud model store's pointer (shared/fraud/model-store.ts), written by promotion.
+  const pointer = `models/${admin}/current`;
+  if (!(await deps.store.exists(pointer))) return { action: 'retrain', reason: 'no current model' };
   let createdAt: string | undefined;
   try {
     const p = JSON.parse(await deps.store.getText(pointer)) as { createdAt?: string; promotedAt?: string };

@@ -1,33 +1,47 @@
 import { z } from 'zod';
 import { rankOrder, selectionSize } from '../../fraud/metrics.ts';
 import { FraudScorer } from '../../fraud/model.ts';
+import { currentModelVersion, loadModel, ModelNotFoundError } from '../../fraud/model-store.ts';
 import { parseInput, partitionSchema, type RunRef, runRefSchema, type StageResult } from '../contracts.ts';
 import { ValidationError } from '../errors.ts';
 import { readStage } from '../runs.ts';
 import { type PipelineDeps, runStage } from '../stage.ts';
-import { currentModelKey, readModelAt } from './fraud-model-store.ts';
 import { declarationsOfPartition } from './lake.ts';
 import { putJson, stagingPrefix } from './staging.ts';
+import { fraudModelKey } from './train-fraud-model.ts';
 
 const input = z.object({ run: runRefSchema, partition: partitionSchema.nullable() });
 
 /** Share of declarations in the selection list (the inspection budget), in percent. */
 export const SELECTION_PERCENT = 5;
 
+interface ModelRef {
+  admin: string;
+  version: string;
+}
+
 /**
- * Loaded scorers by model key: a Map over many partitions (and a warm Lambda) parses each forest once. Model
- * versions are immutable, so the key identifies the content. Bounded to the two most recent.
+ * Loaded scorers by administration/version: a Map over many partitions (and a warm Lambda) parses each forest once.
+ * Model versions are immutable, so admin/version identifies the content. Bounded to the two most recent.
  */
 const scorersByStore = new WeakMap<object, Map<string, Promise<FraudScorer>>>();
-function scorerFor(deps: PipelineDeps, key: string): Promise<FraudScorer> {
+function scorerFor(deps: PipelineDeps, ref: ModelRef): Promise<FraudScorer> {
   let scorers = scorersByStore.get(deps.store);
   if (!scorers) {
     scorers = new Map();
     scorersByStore.set(deps.store, scorers);
   }
+  const key = `${ref.admin}/${ref.version}`;
   let scorer = scorers.get(key);
   if (!scorer) {
-    scorer = readModelAt(deps.store, key).then((m) => new FraudScorer(m));
+    scorer = loadModel(deps.store, ref.admin, ref.version).then(
+      (m) => new FraudScorer(m),
+      (err) => {
+        if (err instanceof ModelNotFoundError)
+          throw new ValidationError(`fraud model ${key}: ${err.message}`);
+        throw err;
+      },
+    );
     scorer.catch(() => scorers?.delete(key));
     scorers.set(key, scorer);
     while (scorers.size > 2) scorers.delete(scorers.keys().next().value as string);
@@ -36,13 +50,15 @@ function scorerFor(deps: PipelineDeps, key: string): Promise<FraudScorer> {
 }
 
 /** The model this run scores with: the one it just trained, else the administration's current model. */
-async function modelFor(deps: PipelineDeps, run: RunRef): Promise<string> {
+async function modelFor(deps: PipelineDeps, run: RunRef): Promise<ModelRef> {
+  const admin = run.administration;
   const trained = await readStage(deps.store, run, 'TrainFraudModel');
-  const loc = (trained?.output as StageResult | undefined)?.locations?.[0];
-  if (trained?.status === 'SUCCEEDED' && loc) return loc;
-  const current = await currentModelKey(deps.store, run.administration);
-  if (!current) throw new ValidationError(`no fraud model for ${run.administration}: train one first`);
-  return current;
+  const version = ((trained?.output as StageResult | undefined)?.summary as { version?: unknown } | undefined)
+    ?.version;
+  if (trained?.status === 'SUCCEEDED' && typeof version === 'string') return { admin, version };
+  const current = await currentModelVersion(deps.store, admin);
+  if (!current) throw new ValidationError(`no fraud model for ${admin}: train one first`);
+  return { admin, version: current };
 }
 
 /** Scores one partition of declarations and writes scores and the k% selection list to the run's staging folder. */
@@ -60,8 +76,9 @@ export async function scoreFraudPartition(deps: PipelineDeps, event: unknown): P
         summary: { partition: id, rows: 0 },
         skipped: 'empty partition',
       };
-    const modelLoc = await modelFor(deps, run);
-    const scorer = await scorerFor(deps, modelLoc);
+    const ref = await modelFor(deps, run);
+    const scorer = await scorerFor(deps, ref);
+    const modelLoc = fraudModelKey(ref.admin, ref.version);
     const scored = scorer.score(decls);
     const order = rankOrder(scored.priority, scored.soft);
     const k = selectionSize(decls.length, SELECTION_PERCENT);

@@ -1,22 +1,35 @@
 import { z } from 'zod';
-import { trainFraudModel } from '../../fraud/model.ts';
-import { parseInput, runRefSchema, type StageResult } from '../contracts.ts';
+import { currentModelVersion, listModelVersions, promoteModel, saveModel } from '../../fraud/model-store.ts';
+import { trainModelVersion } from '../../fraud-training/train-version.ts';
+import { parseInput, type RunRef, runRefSchema, type StageResult } from '../contracts.ts';
 import { ValidationError } from '../errors.ts';
 import { type PipelineDeps, runStage } from '../stage.ts';
-import { currentModelKey, currentPointerKey, modelKey } from './fraud-model-store.ts';
 import { labelledDeclarations } from './lake.ts';
-import { putJson } from './staging.ts';
 
 const input = z.object({ run: runRefSchema, prices: z.unknown().optional() });
 
 /** Most recent labelled declarations a weekly retrain reads (bounded memory and Lambda time). */
 export const MAX_TRAINING_ROWS = 200_000;
 
-/** Retrains the fraud model on the administration's labelled declarations from the lake. */
+/** The version a run trains: its date and run id, within the model store's 64 characters. */
+export const pipelineModelVersion = (run: RunRef) =>
+  `${run.asOf.replaceAll('-', '')}-${run.runId}`.slice(0, 64);
+
+/** The key of a version's model in the fraud model store (models/<ADMIN>/<version>/model.json). */
+export const fraudModelKey = (admin: string, version: string) => `models/${admin}/${version}/model.json`;
+
+/**
+ * Retrains the fraud model on the administration's labelled declarations from the lake and stores it as a new
+ * version in the fraud Series' model store (model, profile, metrics, manifest), as `bacuda fraud train` does.
+ * It promotes the version only when the administration has no current model: promotion is otherwise explicit.
+ */
 export async function trainFraudModelStage(deps: PipelineDeps, event: unknown): Promise<StageResult> {
   const { run } = parseInput('TrainFraudModel', input, event);
   return runStage(deps, run, 'TrainFraudModel', async () => {
-    const train = await labelledDeclarations(deps.query, run.administration, MAX_TRAINING_ROWS);
+    const admin = run.administration;
+    const version = pipelineModelVersion(run);
+    const key = fraudModelKey(admin, version);
+    const train = await labelledDeclarations(deps.query, admin, MAX_TRAINING_ROWS);
     if (train.length === 0)
       return {
         series: 'model',
@@ -24,26 +37,31 @@ export async function trainFraudModelStage(deps: PipelineDeps, event: unknown): 
         summary: { rows: 0 },
         skipped: 'no labelled declarations (illicit 0/1) to train on',
       };
-    let model: Awaited<ReturnType<typeof trainFraudModel>>;
-    try {
-      model = await trainFraudModel(train, { onProgress: (m) => deps.log?.(`TrainFraudModel: ${m}`) });
-    } catch (err) {
-      // The trainer rejects unusable data (no labels, one class only) with RangeError: bad data, not worth retrying.
-      if (err instanceof RangeError) throw new ValidationError(`TrainFraudModel: ${err.message}`);
-      throw err;
+    // A re-drive of a run whose earlier attempt stored its version keeps that version (versions are immutable).
+    if (!(await listModelVersions(deps.store, admin)).includes(version)) {
+      const log = (m: string) => deps.log?.(`TrainFraudModel: ${m}`);
+      try {
+        const { model, extra } = await trainModelVersion(
+          train,
+          [
+            {
+              id: `lake:declarations/${admin}`,
+              source: `curated declarations of ${admin}: the latest ${MAX_TRAINING_ROWS} labelled (run ${run.runId})`,
+              rows: train.length,
+            },
+          ],
+          { log },
+        );
+        await saveModel(deps.store, admin, version, model, extra);
+      } catch (err) {
+        // The trainer rejects unusable data (no labels, one class only) with RangeError: bad data, not worth retrying.
+        if (err instanceof RangeError) throw new ValidationError(`TrainFraudModel: ${err.message}`);
+        throw err;
+      }
     }
-    const version = `${run.asOf.replaceAll('-', '')}-${run.runId}`.slice(0, 100);
-    const key = modelKey(run.administration, version);
-    // Compact: a forest is megabytes of JSON, and indentation would double it.
-    await deps.store.put(key, JSON.stringify(model), { contentType: 'application/json' });
-    const promoted = (await currentModelKey(deps.store, run.administration)) === null;
-    if (promoted)
-      await putJson(deps.store, currentPointerKey(run.administration), {
-        version,
-        createdAt: deps.now().toISOString(),
-        promotedBy: 'pipeline (first model)',
-      });
-    deps.log?.(`TrainFraudModel: ${run.administration}: trained on ${train.length} rows → ${key}`);
+    const promoted = (await currentModelVersion(deps.store, admin)) === null;
+    if (promoted) await promoteModel(deps.store, admin, version, 'pipeline (first model)');
+    deps.log?.(`TrainFraudModel: ${admin}: trained on ${train.length} rows → ${key}`);
     return {
       series: 'model',
       locations: [key],

@@ -6,6 +6,13 @@ import { runPipelineLocally, seedPipelineDemo } from '../../../local/pipeline-ru
 import { getResult } from '../../../shared/access/results.ts';
 import { DuckDbQueryEngine } from '../../../shared/adapters/duckdb-query-engine.ts';
 import { FsObjectStore } from '../../../shared/adapters/fs-object-store.ts';
+import {
+  currentModelVersion,
+  listModelVersions,
+  loadModel,
+  promoteModel,
+  saveModel,
+} from '../../../shared/fraud/model-store.ts';
 import { localLakeTables } from '../../../shared/ingest/datasets.ts';
 import { listRuns, preliminaryKey, readRun } from '../../../shared/pipeline/runs.ts';
 import type { PipelineDeps } from '../../../shared/pipeline/stage.ts';
@@ -98,6 +105,17 @@ describe('weekly pipeline on demo data', () => {
     expect(run.stages.every((s) => s.status === 'SUCCEEDED' && s.endedAt)).toBe(true);
   });
 
+  it("stores the retrained model in the fraud model store's layout and promotes it as the first model", async () => {
+    const [version] = await listModelVersions(deps.store, 'XAA');
+    expect(await currentModelVersion(deps.store, 'XAA')).toBe(version);
+    for (const f of ['model.json', 'profile.json', 'metrics.json', 'manifest.json'])
+      expect(await deps.store.exists(`models/XAA/${version}/${f}`)).toBe(true);
+    expect(await deps.store.exists('models/XAA/current.json')).toBe(false);
+    const metrics = JSON.parse(await deps.store.getText(`models/XAA/${version}/metrics.json`));
+    expect(metrics.holdout).toBeDefined();
+    expect((await loadModel(deps.store, 'XAA', version)).kind).toBe('bacuda-fraud-rf');
+  });
+
   it('scores a new declarations partition when it lands in curated/ (upload chain)', async () => {
     const key = (await deps.store.list('curated/declarations/administration=XAA/year=2013/month=03/'))[0];
     const result = await runPipelineLocally({
@@ -117,5 +135,29 @@ describe('weekly pipeline on demo data', () => {
       ]),
     );
     expect(result.outputs.fraud).toEqual([`results/XAA/fraud/${result.runId}/`]);
+  });
+
+  it('scores later uploads with an explicitly promoted version (fraud promote), not the first one', async () => {
+    const [first] = await listModelVersions(deps.store, 'XAA');
+    const manifest = JSON.parse(await deps.store.getText(`models/XAA/${first}/manifest.json`));
+    await saveModel(deps.store, 'XAA', 'zz-promoted', await loadModel(deps.store, 'XAA', first), {
+      metrics: {},
+      manifest,
+    });
+    await promoteModel(deps.store, 'XAA', 'zz-promoted', 'test');
+    const key = (await deps.store.list('curated/declarations/administration=XAA/year=2013/month=04/'))[0];
+    const result = await runPipelineLocally({
+      deps,
+      input: {
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        detail: { bucket: { name: 'local' }, object: { key } },
+      },
+    });
+    expect(result.error).toBeUndefined();
+    const files = await deps.store.list(`results/XAA/fraud/${result.runId}/`);
+    const selection = JSON.parse(await deps.store.getText(files.find((k) => k.endsWith('_selection.json'))!));
+    expect(selection.model).toBe('models/XAA/zz-promoted/model.json');
+    expect(await currentModelVersion(deps.store, 'XAA')).toBe('zz-promoted');
   });
 });

@@ -131,9 +131,20 @@ describe('POST /v1/fraud/score', () => {
     expect((await score({ declarations: request(1) }, noScope)).status).toBe(403);
   });
 
-  it("reads a model the pipeline's retrain stored (whole model in model.json, current.json pointer)", async () => {
-    await h.store.put('models/XCC/20130701-run1/model.json', JSON.stringify(model));
-    await h.store.put('models/XCC/current.json', JSON.stringify({ version: '20130701-run1' }));
+  it("scores with a model the pipeline's retrain stored and promoted (the same store and pointer)", async () => {
+    await saveModel(h.store, 'XCC', '20130701-run1', model, {
+      metrics: { holdout: { note: 'too little labelled data for a time-ordered holdout' } },
+      manifest: {
+        trainingData: [{ id: 'lake:declarations/XCC', source: 'curated declarations', rows: 400 }],
+        trainRows: 400,
+        featureNames: model.profile.featureNames,
+        featureGroups: model.profile.groups,
+        forestOptions: {},
+      },
+    });
+    await promoteModel(h.store, 'XCC', '20130701-run1', 'pipeline (first model)');
+    // A pointer in the retired pipeline layout is not read.
+    await h.store.put('models/XCC/current.json', JSON.stringify({ version: 'gone' }));
     const res = await score({ declarations: request(10, 400) }, await h.token('member-system', 'XCC'));
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     const own = await score({ declarations: request(10, 400) });
