@@ -98,6 +98,29 @@ ORDER BY 1, 2`,
     },
   },
   {
+    name: 'declarations.taxes-by-month',
+    summary:
+      'Total taxes per month broken down by office, HS chapter or tax type (the forecasting sub-series).',
+    table: 'declarations',
+    params: z
+      .object({ ...dateParams, by: z.enum(['office', 'chapter', 'taxType']).default('chapter') })
+      .strict(),
+    build(admin, p) {
+      // The grouping expression comes from this allow-list, never from the request.
+      const key = { office: 'officeId', chapter: 'substr(hsCode, 1, 2)', taxType: 'taxType' }[
+        p.by as 'office' | 'chapter' | 'taxType'
+      ];
+      const w = where(admin, { from: p.from, to: p.to }, dateRange);
+      return {
+        sql: `SELECT year(date) AS "year", month(date) AS "month", ${key} AS "key", sum(totalTaxes) AS "totalTaxes"
+FROM declarations ${w.sql} AND ${key} IS NOT NULL
+GROUP BY year(date), month(date), ${key}
+ORDER BY 3, 1, 2`,
+        values: w.values,
+      };
+    },
+  },
+  {
     name: 'declarations.by-chapter',
     summary: 'Items, CIF value and illicit rate per HS chapter (first two digits).',
     table: 'declarations',

@@ -12,7 +12,7 @@ import { administrationCode, who } from './common.ts';
 interface ForecastFile {
   administration: string;
   runId: string;
-  series: (SeriesForecast & { history: { period: string; value: number }[] })[];
+  series: (SeriesForecast & { history: { period: string; value: number | null }[] })[];
 }
 
 const point = z.object({
@@ -33,7 +33,9 @@ const responseSchema = z.object({
     z.object({
       name: z.string(),
       method: z.string().optional(),
-      history: z.array(z.object({ period: z.string(), value: z.number() })),
+      /** Why this series could not be forecast (too short, all zeros, ...); its forecasts are then empty. */
+      error: z.string().optional(),
+      history: z.array(z.object({ period: z.string(), value: z.number().nullable() })),
       forecasts: z.array(point),
       backtest: z.record(z.string(), z.number()).optional(),
     }),
@@ -107,9 +109,10 @@ export const forecastsRoute = defineRoute({
         resultId: latest.id,
         status: latest.status,
         createdAt: latest.createdAt,
-        series: series.map(({ name, method, history, forecasts, backtest }) => ({
+        series: series.map(({ name, method, error, history, forecasts, backtest }) => ({
           name,
           method,
+          error,
           history,
           forecasts,
           backtest,

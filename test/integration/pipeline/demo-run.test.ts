@@ -25,7 +25,7 @@ let query: DuckDbQueryEngine;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'bacuda-pipeline-demo-test-'));
   await seedPipelineDemo({ root, admins: ['XAA'], rowsPerAdmin: 1200 });
-  query = new DuckDbQueryEngine({ declarations: localLakeTables(root).declarations });
+  query = new DuckDbQueryEngine(localLakeTables(root));
   deps = { store: new FsObjectStore(root), query, now: () => new Date() };
 });
 
@@ -72,6 +72,10 @@ describe('weekly pipeline on demo data', () => {
 
     const forecasts = JSON.parse(await deps.store.getText(`results/XAA/forecast/${runId}/forecasts.json`));
     expect(forecasts.series[0].history).toHaveLength(24);
+    // Sub-series by office and HS chapter are forecast beside the total (the demo has no tax types).
+    const names = forecasts.series.map((x: { name: string }) => x.name);
+    expect(names.some((n: string) => n.startsWith('office-'))).toBe(true);
+    expect(names).toContain('chapter-87');
     expect(forecasts.series[0].forecasts).toHaveLength(12);
     const p = forecasts.series[0].forecasts[0];
     expect(p.lo95).toBeLessThanOrEqual(p.lo80);

@@ -20,7 +20,7 @@ beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'bacuda-pipeline-faults-'));
   const store = new FsObjectStore(root);
   await store.put('manifests/XAA/declarations/u1.json', '{}');
-  query = new DuckDbQueryEngine({ declarations: localLakeTables(root).declarations });
+  query = new DuckDbQueryEngine(localLakeTables(root));
   deps = { store, query, now: () => new Date() };
 });
 
