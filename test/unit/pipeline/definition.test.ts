@@ -129,6 +129,7 @@ describe('pipeline definition (shared/pipeline/pipeline.asl.json)', () => {
     }
     expect(raw.States.RecordFailure.Next).toBe('RaiseAlarm');
     expect(raw.States.RaiseAlarm.Resource).toBe(SNS_PUBLISH_RESOURCE);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an ASL substitution placeholder, not a template
     expect(raw.States.RaiseAlarm.Parameters.TopicArn).toBe('${AlarmTopicArn}');
     expect(raw.States.RunFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error' });
   });
