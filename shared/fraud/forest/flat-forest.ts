@@ -177,19 +177,33 @@ export class FlatForest {
    */
   contributions(x: ArrayLike<number>, off = 0): { base: number; contributions: Float64Array } {
     const contrib = new Float64Array(this.nFeatures);
-    const { feature, threshold, left, right, value } = this;
+    const base = this.contributionsInto(x, off, contrib);
+    return { base, contributions: contrib };
+  }
+
+  /**
+   * contributions() into a caller's buffer (at least nFeatures long; overwritten), so scoring a request
+   * allocates nothing per row. Walks the packed layout; same additions in the same order as before, so the
+   * numbers are the same to the last bit. Returns the base.
+   */
+  contributionsInto(x: ArrayLike<number>, off: number, contrib: Float64Array): number {
+    const { packed, threshold, value, roots, nTrees } = this;
+    const F = this.nFeatures;
+    contrib.fill(0, 0, F);
     let base = 0;
-    for (let t = 0; t < this.nTrees; t++) {
-      let node = this.roots[t];
+    for (let t = 0; t < nTrees; t++) {
+      let node = roots[t];
       base += value[node];
-      while (left[node] >= 0) {
-        const next = x[off + feature[node]] < threshold[node] ? left[node] : right[node];
-        contrib[feature[node]] += value[next] - value[node];
+      let f = packed[2 * node];
+      while (f >= 0) {
+        const next = x[off + f] < threshold[node] ? node + 1 : packed[2 * node + 1];
+        contrib[f] += value[next] - value[node];
         node = next;
+        f = packed[2 * node];
       }
     }
-    for (let f = 0; f < contrib.length; f++) contrib[f] /= this.nTrees;
-    return { base: base / this.nTrees, contributions: contrib };
+    for (let k = 0; k < F; k++) contrib[k] /= nTrees;
+    return base / nTrees;
   }
 
   /** Mean decrease in impurity per feature (as ml-random-forest's featureImportance), normalised to sum 1. */
