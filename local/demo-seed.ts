@@ -1,5 +1,6 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { demoTariffLines, generateComtradeLines } from '../shared/demo/comtrade-synthetic.ts';
 import { writeDemoFile } from '../shared/demo/write-demo-file.ts';
 
 /** Two fictional administrations (ISO 3166 reserves X-codes for user-assigned use). */
@@ -53,5 +54,28 @@ export async function seedDemoUploads(
     keys.push(`uploads/${file.admin}/declarations/${file.fileName}`);
     log(`demo: wrote ${file.rows} declarations of ${file.year} for ${file.admin}`);
   }
+  // Mirror statistics and a national tariff, so the mirror and gap dashboards have something to show.
+  for (const [i, admin] of DEMO_ADMINISTRATIONS.entries()) {
+    const trade = [...generateComtradeLines({ seed: 2000 + i, years: [...DEMO_YEARS] })].join('\n');
+    keys.push(await dropUpload(root, admin, 'trade', 'comtrade demo.csv', `${trade}\n`));
+    const tariffs = demoTariffLines(`${DEMO_YEARS[0]}-01-01`).join('\n');
+    keys.push(await dropUpload(root, admin, 'tariffs', 'tariff schedule.csv', `${tariffs}\n`));
+    log(`demo: wrote trade statistics and a tariff schedule for ${admin}`);
+  }
   return keys;
+}
+
+/** Writes a small upload under a .tmp- name and renames it into place, as a finished upload appears. */
+async function dropUpload(
+  root: string,
+  admin: string,
+  dataset: string,
+  name: string,
+  body: string,
+): Promise<string> {
+  const dir = join(root, 'uploads', admin, dataset);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${name}.tmp-seed`), body);
+  await rename(join(dir, `${name}.tmp-seed`), join(dir, name));
+  return `uploads/${admin}/${dataset}/${name}`;
 }

@@ -89,6 +89,18 @@ describe('bacuda start (local platform)', () => {
     expect(docs.find((d) => d.rowsIn === 2)).toMatchObject({ rowsAccepted: 1, rowsRejected: 1 });
   });
 
+  it('seeds trade statistics and a tariff so the mirror and gap dashboards have data', async () => {
+    const issuer = await LocalTokenIssuer.open(store);
+    const token = await issuer.mint({ role: 'official', administration: 'XAA' });
+    const res = await fetch(`${platform.ready.url}/v1/mirror?limit=1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.summary.pairs).toBeGreaterThan(100);
+    expect(body.summary.potentialDutyLoss).toBeGreaterThan(0);
+  });
+
   it('answers API calls authenticated by the local issuer and refuses forged ones', async () => {
     const issuer = await LocalTokenIssuer.open(store);
     const token = await issuer.mint({ role: 'official', administration: 'XAA' });

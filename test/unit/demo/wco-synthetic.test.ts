@@ -63,3 +63,20 @@ describe('WCO BACUDA synthetic demo generator', () => {
     expect(it.next().value).toMatch(/^SGD1,/);
   });
 });
+
+describe('Comtrade-like demo trade statistics', () => {
+  it('reports each flow from both sides, deterministically, with under-declared imports planted', async () => {
+    const { generateComtradeLines } = await import('../../../shared/demo/comtrade-synthetic.ts');
+    const lines = [...generateComtradeLines({ seed: 5, years: [2013] })];
+    expect(lines).toEqual([...generateComtradeLines({ seed: 5, years: [2013] })]);
+    const rows = lines.slice(1).map((l) => l.split(','));
+    const imports = rows.filter((r) => r[2] === '1' && r[6] !== '0');
+    const exports = new Map(
+      rows.filter((r) => r[2] === '2').map((r) => [`${r[6]}-${r[4]}-${r[8]}`, Number(r[12])]),
+    );
+    expect(imports.length).toBeGreaterThan(50);
+    const ratios = imports.map((r) => Number(r[12]) / exports.get(`${r[4]}-${r[6]}-${r[8]}`)!);
+    expect(ratios.every((x) => Number.isFinite(x))).toBe(true);
+    expect(ratios.filter((x) => x < 0.8).length / ratios.length).toBeGreaterThan(0.05);
+  });
+});
