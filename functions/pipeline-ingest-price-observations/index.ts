@@ -1,5 +1,6 @@
 import { cloudPipelineDeps } from '../pipeline-common/cloud-deps.ts';
+import { withPowertools } from '../powertools.ts';
 import { makeIngestPriceObservationsHandler } from './handler.ts';
 
 // Lambda entry: S3 + Athena, configured by the environment CDK sets.
-export const handler = makeIngestPriceObservationsHandler(cloudPipelineDeps());
+export const handler = withPowertools(makeIngestPriceObservationsHandler(cloudPipelineDeps()));

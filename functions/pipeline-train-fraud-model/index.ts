@@ -1,5 +1,6 @@
 import { cloudPipelineDeps } from '../pipeline-common/cloud-deps.ts';
+import { withPowertools } from '../powertools.ts';
 import { makeTrainFraudModelHandler } from './handler.ts';
 
 // Lambda entry: S3 + Athena, configured by the environment CDK sets.
-export const handler = makeTrainFraudModelHandler(cloudPipelineDeps());
+export const handler = withPowertools(makeTrainFraudModelHandler(cloudPipelineDeps()));

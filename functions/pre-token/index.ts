@@ -1,4 +1,5 @@
+import { withPowertools } from '../powertools.ts';
 import { makePreTokenHandler } from './handler.ts';
 
 // Lambda entry for the Cognito pre-token-generation trigger (no adapters needed).
-export const handler = makePreTokenHandler();
+export const handler = withPowertools(makePreTokenHandler());
