@@ -1,6 +1,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DuckDbQueryEngine } from '../../shared/adapters/duckdb-query-engine.ts';
+import { UnreadableFileError } from '../../shared/declarations/index.ts';
+import { type DeclarationsLoadReport, loadDeclarationsFile } from '../../shared/gap/load-declarations.ts';
+import {
+  IMPORTS_MODES,
+  type ImportSide,
+  type ImportsMode,
+  importsFrom,
+  tradeGranularity,
+} from '../../shared/mirror/declared-imports.ts';
 import {
   createEmptyTariffs,
   DEFAULT_SETTINGS,
@@ -129,7 +138,7 @@ export const mirrorCommand: Command = {
   usage:
     '--trade FILE.csv [--reporter ISO3] [--out FILE.csv] [--tariffs FILE.csv] [--default-rate PCT] ' +
     '[--cif-fob 1.10|estimate] [--z-threshold 3.5] [--classification H5] [--partner ISO3] [--product HS] ' +
-    '[--period YYYY[MM]] [--json]',
+    '[--period YYYY[MM]] [--declarations FILE.csv [--imports auto|declarations|comtrade] [--exchange-rate N]] [--json]',
   options: {
     trade: { type: 'string' },
     reporter: { type: 'string' },
@@ -142,19 +151,54 @@ export const mirrorCommand: Command = {
     'cif-fob': { type: 'string' },
     'z-threshold': { type: 'string' },
     classification: { type: 'string' },
+    declarations: { type: 'string' },
+    imports: { type: 'string' },
+    'exchange-rate': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ values, out, log }) {
     const started = Date.now();
     const filters = filtersFrom(values);
     const outFile = stringOpt(values, 'out');
+    const declarationsPath = inputFile(values, 'declarations', false);
+    const mode = (stringOpt(values, 'imports') ?? 'auto') as ImportsMode;
+    if (!IMPORTS_MODES.includes(mode))
+      throw new UsageError('--imports must be auto, declarations or comtrade');
+    if (declarationsPath && !filters.reporter) {
+      throw new UsageError('--declarations needs --reporter (the country the declarations belong to)');
+    }
+    if (mode === 'declarations' && !declarationsPath) {
+      throw new UsageError('--imports declarations needs --declarations FILE.csv');
+    }
+    const exchangeRate = numberOpt(values, 'exchange-rate', 1, Number.MIN_VALUE);
     const { engine, report } = await loadInputs(values, log);
     try {
+      let declarations: DeclarationsLoadReport | null = null;
+      const imports: ImportSide = {
+        mode: declarationsPath ? mode : 'comtrade',
+        reporter: filters.reporter,
+        exchangeRate,
+        periodGranularity: 'year',
+      };
+      if (declarationsPath) {
+        declarations = await loadDeclarationsFile(engine, declarationsPath).catch((err: Error) => {
+          if (err instanceof UnreadableFileError) throw new UserError(`--declarations: ${err.message}`);
+          throw err;
+        });
+        log(
+          `declarations: ${declarations.format ?? 'unknown'} layout, ${declarations.rows} rows, ` +
+            `${declarations.loaded} loaded, ${declarations.excluded.total} excluded`,
+        );
+        for (const r of declarations.excluded.reasons) log(`  excluded ${r.rows} rows: ${r.reason}`);
+        imports.periodGranularity = await tradeGranularity(engine);
+      }
       const { settings, estimated } = await settingsFrom(values, engine);
       if (estimated) log(`cif/fob factor estimated from the data: ${settings.cifFobFactor}`);
       let table: { sql: string; params: (string | number | boolean | null)[] };
+      let source: 'comtrade' | 'declarations';
       try {
-        table = mirrorTableSql(settings, filters);
+        source = await importsFrom(engine, imports);
+        table = mirrorTableSql(settings, filters, '', undefined, imports);
       } catch (err) {
         if (err instanceof InvalidFilterError) throw new UsageError(err.message);
         throw err;
@@ -168,6 +212,7 @@ export const mirrorCommand: Command = {
         );
       }
       const summary = await querySummary(engine, summarySelect('mirror_out'));
+      if (declarationsPath) log(`imports of ${filters.reporter}: from ${source} (--imports ${mode})`);
       log(
         `mirror: ${summary.pairs} pairs, ${summary.flagged} flagged` +
           (outFile ? `, written to ${outFile}` : '') +
@@ -185,6 +230,7 @@ export const mirrorCommand: Command = {
         zThreshold: settings.zThreshold,
         defaultRatePercent: settings.defaultRatePercent,
         filters: Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)),
+        imports: { mode: imports.mode, from: source, exchangeRate: declarationsPath ? exchangeRate : null },
         out: outFile ?? null,
         input: {
           layout: report.layout,
@@ -194,6 +240,7 @@ export const mirrorCommand: Command = {
           notPaired: report.notPaired,
           classifications: report.classifications,
           warnings: report.warnings,
+          declarations,
         },
       };
       if (values.json) out(JSON.stringify(result));

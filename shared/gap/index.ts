@@ -1,11 +1,12 @@
-import { CANONICAL, sourceCtes, type TradeSource } from '../mirror/source.ts';
+import { tradeGranularity } from '../mirror/declared-imports.ts';
+import { CANONICAL, type TradeSource } from '../mirror/source.ts';
 import type { MirrorFilters } from '../mirror/sql.ts';
 import type { QueryEngine, Row } from '../ports/query-engine.ts';
 import { DEFAULT_GAP_SETTINGS, type GapSettings, gapBreakdownSql, gapLinesSql } from './sql.ts';
 
 export { type DeclarationsLoadReport, loadDeclarationsFile } from './load-declarations.ts';
 export { type GapResponse, gapResponse } from './response.ts';
-export { DEFAULT_GAP_SETTINGS, type GapSettings, gapBreakdownSql, gapLinesSql };
+export { DEFAULT_GAP_SETTINGS, type GapSettings, gapBreakdownSql, gapLinesSql, tradeGranularity };
 
 export interface GapTotals {
   /** Lines (period × importer × partner × HS6) behind the totals. */
@@ -100,17 +101,4 @@ export async function revenueGap(
     byPartner: by('partner', 'gap'),
     byPeriod: by('period', 'key'),
   };
-}
-
-/** "year" when the trade table holds YYYY periods, "month" for YYYYMM. */
-export async function tradeGranularity(
-  engine: QueryEngine,
-  source: TradeSource = CANONICAL,
-): Promise<'year' | 'month'> {
-  const src = sourceCtes(source);
-  const [row] = await engine.query(
-    `WITH ${src.ctes} SELECT MAX(length(period)) AS len FROM trade_src`,
-    src.params,
-  );
-  return Number(row?.len ?? 4) >= 6 ? 'month' : 'year';
 }

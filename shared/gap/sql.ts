@@ -1,4 +1,4 @@
-import countries from 'i18n-iso-countries';
+import { countryCodesCte, declaredLinesCte } from '../mirror/declared-imports.ts';
 import { CANONICAL, sourceCtes, type TradeSource } from '../mirror/source.ts';
 import { filterClause, flowsCte, InvalidFilterError, type MirrorFilters, ratesCte } from '../mirror/sql.ts';
 import type { SqlValue } from '../ports/query-engine.ts';
@@ -41,14 +41,6 @@ function literal(n: number, name: string): string {
   return `CAST(${n.toFixed(12).replace(/\.?0+$/, '') || '0'} AS DOUBLE)`;
 }
 
-/** ISO 3166 alpha-2 -> alpha-3 as an inline VALUES table, so the lake needs no country table. */
-function countryCodesCte(): string {
-  const rows = Object.entries(countries.getAlpha2Codes())
-    .filter(([a2, a3]) => /^[A-Z]{2}$/.test(a2) && /^[A-Z]{3}$/.test(a3))
-    .map(([a2, a3]) => `('${a2}', '${a3}')`);
-  return `country_codes (iso2, iso3) AS (VALUES ${rows.join(', ')})`;
-}
-
 /** Lines from Comtrade alone: the importer's reported imports are the declared side. */
 function comtradeLinesCte(f: string): string {
   return `${flowsCte()},
@@ -79,31 +71,12 @@ function comtradeLinesCte(f: string): string {
 
 /**
  * Lines from the administration's declarations (import side) against partners' Comtrade exports to
- * the reporter (mirror side). Declarations are matched on origin country (ISO2 or ISO3) and HS6.
+ * the reporter (mirror side). Declarations are matched on origin country (ISO2 or ISO3) and HS6; the
+ * aggregation (declaredLinesCte) is the one the mirror table uses for declared imports.
  */
 function declarationLinesCte(f: string, settings: GapSettings, reporterWhere: string): string {
-  const fx = literal(settings.exchangeRate, 'exchangeRate');
-  const day = 'CAST(d.date AS VARCHAR)';
-  const period =
-    settings.periodGranularity === 'month'
-      ? `substr(${day}, 1, 4) || substr(${day}, 6, 2)`
-      : `substr(${day}, 1, 4)`;
   return `${flowsCte()}, ${countryCodesCte()},
-  declared_lines AS (
-    SELECT ${period} AS period,
-           COALESCE(c.iso3, upper(d.originCountry)) AS exporter_iso,
-           substr(d.hsCode, 1, 6) AS product,
-           SUM(CAST(d.cifValue AS DOUBLE)) / ${fx} AS declared,
-           SUM(CASE WHEN d.totalTaxes IS NOT NULL THEN CAST(d.totalTaxes AS DOUBLE)
-                    WHEN d.taxRate IS NOT NULL THEN CAST(d.cifValue AS DOUBLE) * CAST(d.taxRate AS DOUBLE) / 100
-                    ELSE 0 END) / ${fx} AS collected_known,
-           SUM(CASE WHEN d.totalTaxes IS NULL AND d.taxRate IS NULL THEN CAST(d.cifValue AS DOUBLE) ELSE 0 END)
-             / ${fx} AS declared_without_tax
-    FROM declarations_src d
-    LEFT JOIN country_codes c ON upper(d.originCountry) = c.iso2
-    WHERE d.cifValue IS NOT NULL AND d.hsCode IS NOT NULL AND d.date IS NOT NULL
-    GROUP BY 1, 2, 3
-  ),
+  ${declaredLinesCte(settings)},
   exports AS (
     SELECT period, partner AS importer, partner_iso AS importer_iso, reporter AS exporter,
            reporter_iso AS exporter_iso, product, CAST(value AS DOUBLE) * ${f} AS mirror

@@ -2,6 +2,16 @@
  * Mirror data analysis: what a country says it imported from each partner against what the partner
  * says it exported to it, on the QueryEngine (DuckDB locally, Athena in the cloud).
  */
+export {
+  countryCodesCte,
+  declaredLinesCte,
+  IMPORTS_MODES,
+  type ImportSide,
+  type ImportsMode,
+  importFlowsCte,
+  importsFrom,
+  tradeGranularity,
+} from './declared-imports.ts';
 export type { LoadReport, SqlSession } from './load-comtrade.ts';
 export { loadComtradeCsv, TradeFileError } from './load-comtrade.ts';
 export { createEmptyTariffs, loadTariffsCsv } from './load-tariffs.ts';

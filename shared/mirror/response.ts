@@ -1,4 +1,12 @@
 import type { QueryEngine, Row, SqlValue } from '../ports/query-engine.ts';
+import {
+  IMPORTS_MODES,
+  type ImportSide,
+  type ImportsMode,
+  importsFrom,
+  readsDeclarations,
+  tradeGranularity,
+} from './declared-imports.ts';
 import { CANONICAL, sourceCtes, type TradeSource } from './source.ts';
 import {
   DEFAULT_SETTINGS,
@@ -59,6 +67,12 @@ export interface MirrorResponse {
     cifFobEstimated: boolean;
     zThreshold: number;
     defaultRatePercent: number;
+    /** Where the import side may come from (query `imports`, default auto). */
+    imports: ImportsMode;
+    /** Where the reporter's import side did come from. */
+    importsFrom: 'comtrade' | 'declarations';
+    /** Declared currency per US$ (declarations only). */
+    exchangeRate: number;
   };
   summary: MirrorSummary;
   page: { offset: number; limit: number; total: number; sort: string; order: 'asc' | 'desc' };
@@ -130,6 +144,8 @@ export function parseMirrorQuery(q: Query): {
   order: 'asc' | 'desc';
   limit: number;
   offset: number;
+  imports: ImportsMode;
+  exchangeRate: number;
 } {
   const filters: MirrorFilters = {
     reporter: param(q, 'reporter'),
@@ -144,7 +160,18 @@ export function parseMirrorQuery(q: Query): {
     throw new InvalidFilterError(`cannot sort on ${sort}`);
   const order = param(q, 'order') ?? 'desc';
   if (order !== 'asc' && order !== 'desc') throw new InvalidFilterError('order must be asc or desc');
+  const imports = (param(q, 'imports') ?? 'auto') as ImportsMode;
+  if (!IMPORTS_MODES.includes(imports))
+    throw new InvalidFilterError('imports must be comtrade, declarations or auto');
+  if (imports === 'declarations' && !filters.reporter)
+    throw new InvalidFilterError('imports=declarations needs reporter (the declarations’ country)');
+  const fx = param(q, 'exchangeRate');
+  const exchangeRate = fx === undefined ? 1 : Number(fx);
+  if (!Number.isFinite(exchangeRate) || exchangeRate <= 0)
+    throw new InvalidFilterError('exchangeRate must be a positive number');
   return {
+    imports,
+    exchangeRate,
     filters,
     factor: cifFob === 'estimate' ? 'estimate' : num(q, 'cifFob', DEFAULT_SETTINGS.cifFobFactor, 0.5, 3),
     zThreshold: num(q, 'zThreshold', DEFAULT_SETTINGS.zThreshold, 0, 100),
@@ -157,16 +184,31 @@ export function parseMirrorQuery(q: Query): {
 }
 
 /**
- * Builds the GET /v1/mirror response from the engine's `trade` and `tariffs` tables. Throws
- * InvalidFilterError (-> HTTP 400) for a bad query parameter.
+ * Builds the GET /v1/mirror response from the engine's `trade` and `tariffs` tables (and, for the
+ * import side of a reporter without Comtrade imports, its `declarations`). Throws InvalidFilterError
+ * (-> HTTP 400) for a bad query parameter.
+ *
+ * `declarations`: whether the source has a declarations table (default: yes for the lake, whose
+ * declarations are the administration's own; no for the canonical tables unless the caller loaded one).
  */
 export async function mirrorResponse(
   engine: QueryEngine,
   query: Query,
-  options: { source?: TradeSource } = {},
+  options: { source?: TradeSource; declarations?: boolean } = {},
 ): Promise<MirrorResponse> {
   const source = options.source ?? CANONICAL;
   const q = parseMirrorQuery(query);
+  const hasDeclarations = options.declarations ?? source.kind === 'lake';
+  if (q.imports === 'declarations' && !hasDeclarations)
+    throw new InvalidFilterError('imports=declarations: no declarations to read');
+  const mode: ImportsMode = hasDeclarations ? q.imports : 'comtrade';
+  const imports: ImportSide = {
+    mode,
+    reporter: q.filters.reporter,
+    exchangeRate: q.exchangeRate,
+    periodGranularity: 'year',
+  };
+  if (readsDeclarations(imports)) imports.periodGranularity = await tradeGranularity(engine, source);
   const { factor, estimated } = await resolveCifFobFactor(engine, q.factor, source);
   const settings: MirrorSettings = {
     cifFobFactor: factor,
@@ -174,7 +216,7 @@ export async function mirrorResponse(
     defaultRatePercent: q.defaultRatePercent,
   };
   const filter = filterClause(q.filters);
-  const m = mirrorCtes(settings, source);
+  const m = mirrorCtes(settings, source, imports);
   const ctes = `WITH ${m.ctes}, filtered AS (SELECT * FROM mirror ${filter.where})`;
   const params = [...m.params, ...filter.params];
   const cols = MIRROR_COLUMNS.join(', ');
@@ -225,13 +267,19 @@ export async function mirrorResponse(
       product: q.filters.product ?? null,
       period: q.filters.period ?? null,
     },
-    settings: { ...settings, cifFobEstimated: estimated },
+    settings: {
+      ...settings,
+      cifFobEstimated: estimated,
+      imports: q.imports,
+      importsFrom: await importsFrom(engine, imports, source),
+      exchangeRate: q.exchangeRate,
+    },
     summary,
     page: { offset: q.offset, limit: q.limit, total: summary.pairs, sort: q.sort, order: q.order },
     rows: page,
     topGaps,
     scatter,
-    options: await filterOptions(engine, q.filters.reporter, source),
+    options: await filterOptions(engine, q.filters.reporter, source, imports),
   };
 }
 
@@ -256,12 +304,14 @@ async function filterOptions(
   engine: QueryEngine,
   reporter: string | undefined,
   source: TradeSource,
+  imports: ImportSide,
 ): Promise<MirrorResponse['options']> {
   const { where, params: filterParams } = filterClause({ reporter });
-  const src = sourceCtes(source);
-  const params = [...src.params, ...filterParams];
+  const src = sourceCtes(source, readsDeclarations(imports));
+  const pairs = pairsCte(imports);
+  const params = [...src.params, ...pairs.params, ...filterParams];
   const rows = await engine.query(
-    `WITH ${src.ctes}, ${pairsCte()}, chosen AS (SELECT * FROM pairs ${where})
+    `WITH ${src.ctes}, ${pairs.ctes}, chosen AS (SELECT * FROM pairs ${where})
     SELECT * FROM (SELECT 'reporter' AS kind, importer AS code, MAX(importer_iso) AS iso FROM pairs
                    GROUP BY importer ORDER BY MAX(importer_iso), importer LIMIT ${OPTIONS_LIMIT}) r
     UNION ALL

@@ -1,4 +1,5 @@
 import type { SqlValue } from '../ports/query-engine.ts';
+import { type ImportSide, importFlowsCte, readsDeclarations } from './declared-imports.ts';
 import { CANONICAL, sourceCtes, type TradeSource } from './source.ts';
 
 /**
@@ -92,15 +93,9 @@ export function filterClause(filters: MirrorFilters): { where: string; params: S
   const parts: string[] = [];
   const params: SqlValue[] = [];
   const country = (value: string, codeCol: string, isoCol: string, name: string) => {
-    const v = value.trim();
-    if (!COUNTRY.test(v)) throw new InvalidFilterError(`${name} must be an ISO3 code or a numeric code`);
-    if (/^\d+$/.test(v)) {
-      parts.push(`${codeCol} = ?`);
-      params.push(String(Number(v)));
-    } else {
-      parts.push(`${isoCol} = ?`);
-      params.push(v.toUpperCase());
-    }
+    const p = countryPredicate(value, codeCol, isoCol, name);
+    parts.push(p.sql);
+    params.push(...p.params);
   };
   if (filters.reporter) country(filters.reporter, 'importer', 'importer_iso', 'reporter');
   if (filters.partner) country(filters.partner, 'exporter', 'exporter_iso', 'partner');
@@ -117,6 +112,19 @@ export function filterClause(filters: MirrorFilters): { where: string; params: S
     params.push(v);
   }
   return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+/** `codeCol = ?` for a numeric code, `isoCol = ?` for an ISO3 code (checked against a strict pattern). */
+export function countryPredicate(
+  value: string,
+  codeCol: string,
+  isoCol: string,
+  name: string,
+): { sql: string; params: SqlValue[] } {
+  const v = value.trim();
+  if (!COUNTRY.test(v)) throw new InvalidFilterError(`${name} must be an ISO3 code or a numeric code`);
+  if (/^\d+$/.test(v)) return { sql: `${codeCol} = ?`, params: [String(Number(v))] };
+  return { sql: `${isoCol} = ?`, params: [v.toUpperCase()] };
 }
 
 /** Exact median of `col` per `group` over `source`, with ROW_NUMBER (portable; Trino has no median). */
@@ -140,8 +148,8 @@ function medianCte(name: string, source: string, col: string): string {
  * Flows are first summed per (period, reporter, partner, product, flow); World (0) and self-pairs are
  * dropped. Exposed separately so the gap analysis and the factor estimate reuse the same pairing.
  */
-export function flowsCte(): string {
-  return `flows AS (
+export function flowsCte(name = 'flows'): string {
+  return `${name} AS (
     SELECT period, reporter, partner, product, flow,
            MAX(reporterIso) AS reporter_iso,
            MAX(partnerIso) AS partner_iso,
@@ -155,8 +163,9 @@ export function flowsCte(): string {
   )`;
 }
 
-export function pairsCte(): string {
-  return `${flowsCte()},
+export function pairsCte(imports?: ImportSide): { ctes: string; params: SqlValue[] } {
+  const flows = importFlowsCte(imports);
+  const ctes = `${flows.ctes},
   pairs AS (
     SELECT i.period,
            i.reporter AS importer,
@@ -179,6 +188,7 @@ export function pairsCte(): string {
       ON e.period = i.period AND e.reporter = i.partner AND e.partner = i.reporter AND e.product = i.product
     WHERE i.flow = 'M' AND e.flow = 'X'
   )`;
+  return { ctes, params: flows.params };
 }
 
 /** Longest-prefix tariff rate per product of `source` (a CTE with a `product` column). */
@@ -200,13 +210,15 @@ export function ratesCte(source: string): string {
 export function mirrorCtes(
   settings: MirrorSettings,
   source: TradeSource = CANONICAL,
+  imports?: ImportSide,
 ): { ctes: string; params: SqlValue[] } {
   const f = literal(settings.cifFobFactor, 'cifFobFactor');
   const z = literal(settings.zThreshold, 'zThreshold');
   const rate = literal(settings.defaultRatePercent, 'defaultRatePercent');
-  const src = sourceCtes(source);
+  const src = sourceCtes(source, readsDeclarations(imports));
+  const pairs = pairsCte(imports);
   const ctes = `${src.ctes},
-  ${pairsCte()},
+  ${pairs.ctes},
   ${medianCte('medians', 'pairs', 'log_ratio')},
   deviations AS (
     SELECT p.product, abs(p.log_ratio - m.value) AS deviation
@@ -246,7 +258,7 @@ export function mirrorCtes(
              * duty_rate_percent / 100 AS potential_duty_loss
     FROM scored
   )`;
-  return { ctes, params: src.params };
+  return { ctes, params: [...src.params, ...pairs.params] };
 }
 
 /** The full mirror table SQL (unfiltered statistics, filtered output). */
@@ -255,9 +267,10 @@ export function mirrorTableSql(
   filters: MirrorFilters = {},
   tail = '',
   source: TradeSource = CANONICAL,
+  imports?: ImportSide,
 ): { sql: string; params: SqlValue[] } {
   const { where, params } = filterClause(filters);
-  const m = mirrorCtes(settings, source);
+  const m = mirrorCtes(settings, source, imports);
   const sql = `WITH ${m.ctes}
   SELECT ${MIRROR_COLUMNS.join(', ')} FROM mirror ${where} ${tail}`;
   return { sql, params: [...m.params, ...params] };
@@ -279,8 +292,9 @@ export function mirrorSummarySql(
   settings: MirrorSettings,
   filters: MirrorFilters = {},
   source: TradeSource = CANONICAL,
+  imports?: ImportSide,
 ): { sql: string; params: SqlValue[] } {
-  const inner = mirrorTableSql(settings, filters, '', source);
+  const inner = mirrorTableSql(settings, filters, '', source, imports);
   return { sql: summarySelect(`(${inner.sql})`), params: inner.params };
 }
 
@@ -290,8 +304,9 @@ export function mirrorSummarySql(
  */
 export function estimateFactorSql(source: TradeSource = CANONICAL): { sql: string; params: SqlValue[] } {
   const src = sourceCtes(source);
+  // Comtrade pairs only: the factor describes freight and insurance between reporters' statistics.
   const sql = `WITH ${src.ctes},
-  ${pairsCte()},
+  ${pairsCte().ctes},
   ranked AS (
     SELECT log_ratio AS x, ROW_NUMBER() OVER (ORDER BY log_ratio) AS rn, COUNT(*) OVER () AS n
     FROM pairs WHERE log_ratio IS NOT NULL

@@ -46,6 +46,9 @@ const mirrorQuery = z.object({
     .string()
     .regex(/^\d{1,12}$/)
     .optional(),
+  /** Import side: Comtrade, the administration's declarations, or declarations when Comtrade has none. */
+  imports: z.enum(['comtrade', 'declarations', 'auto']).optional(),
+  exchangeRate: number.optional(),
 });
 
 const gapQuery = z.object({

@@ -55,6 +55,26 @@ describe('GET /v1/mirror and /v1/gap over the lake', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('takes the import side as a query parameter', async () => {
+    const token = await h.token('official', 'XAA');
+    const auto = await h.call('GET', '/v1/mirror', { token, query: { reporter: 'AAA' } });
+    expect(auto.status).toBe(200);
+    expect(auto.json.settings).toMatchObject({ imports: 'auto', importsFrom: 'comtrade' });
+    expect(auto.json.summary.pairs).toBe(2);
+    // XAA has uploaded no declarations: the declared import side is empty.
+    const decl = await h.call('GET', '/v1/mirror', {
+      token,
+      query: { reporter: 'AAA', imports: 'declarations', exchangeRate: '1.5' },
+    });
+    expect(decl.status).toBe(200);
+    expect(decl.json.settings).toMatchObject({ importsFrom: 'declarations', exchangeRate: 1.5 });
+    expect(decl.json.summary.pairs).toBe(0);
+    const bad = await h.call('GET', '/v1/mirror', { token, query: { imports: 'everything' } });
+    expect(bad.status).toBe(400);
+    const noReporter = await h.call('GET', '/v1/mirror', { token, query: { imports: 'declarations' } });
+    expect(noReporter.status).toBe(400);
+  });
+
   it('splits the revenue gap', async () => {
     const res = await h.call('GET', '/v1/gap', {
       token: await h.token('official', 'XAA'),

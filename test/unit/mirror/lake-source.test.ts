@@ -34,6 +34,13 @@ beforeAll(async () => {
   await engine.exec(`INSERT INTO tariffs VALUES
     ('4407', 5, NULL, NULL, DATE '2015-01-01', DATE '2019-12-31', 'ke', 2015, 1),
     ('4407', 10, NULL, NULL, DATE '2020-01-01', NULL, 'ke', 2020, 1)`);
+  // The lake always has a declarations table (the administration's own declarations).
+  await engine.exec(`CREATE TABLE declarations (date DATE, hsCode VARCHAR, originCountry VARCHAR,
+    quantity DOUBLE, weightKg DOUBLE, cifValue DOUBLE, taxRate DOUBLE, totalTaxes DOUBLE,
+    administration VARCHAR, year BIGINT, month BIGINT)`);
+  await engine.exec(`INSERT INTO declarations VALUES
+    (DATE '2020-05-01', '44079900', 'CN', NULL, 50, 800, 10, NULL, 'ke', 2020, 5),
+    (DATE '2020-06-01', '44079900', 'CN', NULL, 50, 70000, 10, NULL, 'other', 2020, 6)`);
 });
 afterAll(async () => {
   await engine.close();
@@ -55,6 +62,18 @@ describe('lake source', () => {
   });
 });
 
+describe('declarations as the import side over the lake', () => {
+  it("keep KEN's Comtrade imports under auto and read only the administration's declarations", async () => {
+    const auto = await mirrorResponse(engine, { reporter: 'KEN' }, { source: LAKE });
+    expect(auto.settings).toMatchObject({ imports: 'auto', importsFrom: 'comtrade' });
+    expect(auto.summary.importsValue).toBe(1000);
+    const decl = await mirrorResponse(engine, { reporter: 'KEN', imports: 'declarations' }, { source: LAKE });
+    expect(decl.settings.importsFrom).toBe('declarations');
+    expect(decl.summary).toMatchObject({ pairs: 1, importsValue: 800, mirrorExportsValue: 1200 });
+    expect(decl.rows[0]).toMatchObject({ importClassification: 'declarations', importWeightKg: 50 });
+  });
+});
+
 describe('named queries stay in the Trino/DuckDB common subset', () => {
   const DUCKDB_ONLY = [
     /\/\//, // integer division
@@ -72,6 +91,12 @@ describe('named queries stay in the Trino/DuckDB common subset', () => {
   const statements = [
     mirrorTableSql(DEFAULT_SETTINGS, { reporter: 'KEN', partner: '156', product: '44', period: '2020' }),
     mirrorTableSql(DEFAULT_SETTINGS, {}, '', LAKE),
+    mirrorTableSql(DEFAULT_SETTINGS, {}, '', LAKE, {
+      mode: 'auto',
+      reporter: 'KEN',
+      exchangeRate: 1,
+      periodGranularity: 'month',
+    }),
     mirrorSummarySql(DEFAULT_SETTINGS, {}, LAKE),
     estimateFactorSql(LAKE),
     gapBreakdownSql(
