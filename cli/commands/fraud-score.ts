@@ -59,7 +59,7 @@ export const fraudScoreCommand: Command = {
       throw err;
     }
     const t0 = performance.now();
-    const result = scoreBatch(scorer, decls, { kPercent, exploration });
+    const result = await scoreBatch(scorer, decls, { kPercent, exploration });
     const seconds = (performance.now() - t0) / 1000;
     const csv = batchCsv(result.rows);
     const outFile = stringOpt(values, 'out');

@@ -1,6 +1,7 @@
 import type { Declaration } from '../declarations/canonical.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
-import { type FraudScorer, rankBand } from './model.ts';
+import { predictInWorkers } from './forest/predict-pool.ts';
+import { type FraudScorer, rankBand, type ScoredBatch } from './model.ts';
 import { type SelectionOptions, selectForInspection } from './selection.ts';
 
 export interface BatchScoreRow {
@@ -20,13 +21,38 @@ export interface BatchResult {
   exploration: number;
 }
 
-/** Scores a batch of declarations and picks the k% inspection list (with its exploration share). */
-export function scoreBatch(
+/** Below this many declarations a batch is scored in the calling thread (worker start-up would dominate). */
+export const PARALLEL_MIN_ROWS = 20_000;
+
+/**
+ * scorer.score in worker threads: the calling thread builds features chunk by chunk while the workers
+ * (both cores by default) walk the forest. Same numbers as scorer.score (each row is predicted alone).
+ * Small batches (< minRows, default PARALLEL_MIN_ROWS) or workers: 0 score in the calling thread.
+ */
+export async function scoreInParallel(
   scorer: FraudScorer,
   decls: readonly Declaration[],
-  options: SelectionOptions,
-): BatchResult {
-  const s = scorer.score(decls);
+  options: { workers?: number; chunkRows?: number; minRows?: number } = {},
+): Promise<ScoredBatch> {
+  if (options.workers === 0 || decls.length < (options.minRows ?? PARALLEL_MIN_ROWS))
+    return scorer.score(decls);
+  const { probability, soft } = await predictInWorkers(
+    scorer.forest,
+    decls.length,
+    scorer.space.nFeatures,
+    (start, end) => scorer.features(decls.slice(start, end)),
+    options,
+  );
+  return scorer.scored(decls, probability, soft);
+}
+
+/** Scores a batch of declarations and picks the k% inspection list (with its exploration share). */
+export async function scoreBatch(
+  scorer: FraudScorer,
+  decls: readonly Declaration[],
+  options: SelectionOptions & { workers?: number },
+): Promise<BatchResult> {
+  const s = await scoreInParallel(scorer, decls, { workers: options.workers });
   const sel = selectForInspection(s.priority, s.probability, options, s.soft);
   const selected = new Map<number, 'ranking' | 'exploration'>();
   sel.rows.forEach((r, i) => {

@@ -210,9 +210,13 @@ export class FraudScorer {
 
   score(decls: readonly Declaration[]): ScoredBatch {
     const x = this.space.transform(decls);
+    const { probability, soft } = this.forest.predictBoth(x, decls.length, this.space.nFeatures);
+    return this.scored(decls, probability, soft);
+  }
+
+  /** The batch result from the forest's predictions (score() and the worker-thread path in batch.ts). */
+  scored(decls: readonly Declaration[], probability: Float64Array, soft: Float64Array): ScoredBatch {
     const n = decls.length;
-    const stride = this.space.nFeatures;
-    const { probability, soft } = this.forest.predictBoth(x, n, stride);
     let predictedRevenue: Float64Array | null = null;
     const priority = new Float64Array(n);
     if (this.model.profile.revenueRatio) {

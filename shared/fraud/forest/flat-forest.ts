@@ -26,7 +26,7 @@ export class FlatForest {
    * Hot-loop layout: per node [feature (-1 at leaves), right child]. Nodes are numbered depth-first,
    * so the left child is always node + 1 and one step reads two adjacent ints and one threshold.
    */
-  private readonly packed: Int32Array;
+  readonly packed: Int32Array;
 
   constructor(source: MlRandomForestJson | CompactForest) {
     let roots: unknown[];
@@ -135,39 +135,7 @@ export class FlatForest {
     nRows: number,
     stride = this.nFeatures,
   ): { probability: Float64Array; soft: Float64Array } {
-    const { packed, threshold, value, vote, roots, nTrees } = this;
-    const soft = new Float64Array(nRows);
-    const first = new Uint8Array(nRows);
-    const fraudVotes = new Uint16Array(nRows);
-    const BLOCK = 512;
-    for (let b0 = 0; b0 < nRows; b0 += BLOCK) {
-      const b1 = Math.min(nRows, b0 + BLOCK);
-      for (let t = 0; t < nTrees; t++) {
-        const root = roots[t];
-        for (let i = b0; i < b1; i++) {
-          const off = i * stride;
-          let node = root;
-          let f = packed[2 * node];
-          while (f >= 0) {
-            node = x[off + f] < threshold[node] ? node + 1 : packed[2 * node + 1];
-            f = packed[2 * node];
-          }
-          soft[i] += value[node];
-          if (t === 0) first[i] = vote[node];
-          else if (vote[node] === 1) fraudVotes[i]++;
-        }
-      }
-    }
-    const probability = new Float64Array(nRows);
-    const step = 1e6 / nTrees;
-    for (let i = 0; i < nRows; i++) {
-      // Same additions in the same order as ml-random-forest's reduce, so the floats match exactly.
-      let p: number = first[i];
-      for (let k = fraudVotes[i]; k > 0; k--) p += step;
-      probability[i] = Math.round(p) / 1e6;
-      soft[i] /= nTrees;
-    }
-    return { probability, soft };
+    return predictPacked(this, x, nRows, stride);
   }
 
   /**
@@ -258,3 +226,58 @@ const compactAccess: NodeAccess<CompactRef> = {
   left: ({ t, i }) => ({ t, i: t.left[i] }),
   right: ({ t, i }) => ({ t, i: t.right[i] }),
 };
+
+/** What prediction reads: the packed nodes (plain typed arrays, so they can be sent to worker threads). */
+export interface PackedForest {
+  nTrees: number;
+  roots: Int32Array;
+  packed: Int32Array;
+  threshold: Float64Array;
+  value: Float64Array;
+  vote: Uint8Array;
+}
+
+/**
+ * FlatForest.predictBoth on the packed arrays alone (also what the scoring workers run). Each row's
+ * numbers depend only on that row, so scoring rows in chunks or in several threads gives the same bits.
+ */
+export function predictPacked(
+  forest: PackedForest,
+  x: ArrayLike<number>,
+  nRows: number,
+  stride: number,
+): { probability: Float64Array; soft: Float64Array } {
+  const { packed, threshold, value, vote, roots, nTrees } = forest;
+  const soft = new Float64Array(nRows);
+  const first = new Uint8Array(nRows);
+  const fraudVotes = new Uint16Array(nRows);
+  const BLOCK = 512;
+  for (let b0 = 0; b0 < nRows; b0 += BLOCK) {
+    const b1 = Math.min(nRows, b0 + BLOCK);
+    for (let t = 0; t < nTrees; t++) {
+      const root = roots[t];
+      for (let i = b0; i < b1; i++) {
+        const off = i * stride;
+        let node = root;
+        let f = packed[2 * node];
+        while (f >= 0) {
+          node = x[off + f] < threshold[node] ? node + 1 : packed[2 * node + 1];
+          f = packed[2 * node];
+        }
+        soft[i] += value[node];
+        if (t === 0) first[i] = vote[node];
+        else if (vote[node] === 1) fraudVotes[i]++;
+      }
+    }
+  }
+  const probability = new Float64Array(nRows);
+  const step = 1e6 / nTrees;
+  for (let i = 0; i < nRows; i++) {
+    // Same additions in the same order as ml-random-forest's reduce, so the floats match exactly.
+    let p: number = first[i];
+    for (let k = fraudVotes[i]; k > 0; k--) p += step;
+    probability[i] = Math.round(p) / 1e6;
+    soft[i] /= nTrees;
+  }
+  return { probability, soft };
+}

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FsObjectStore } from '../../../shared/adapters/fs-object-store.ts';
-import { scoreBatch, writeBatchResults } from '../../../shared/fraud/batch.ts';
+import { scoreBatch, scoreInParallel, writeBatchResults } from '../../../shared/fraud/batch.ts';
 import { mlForestJsonText } from '../../../shared/fraud/forest/ml-format.ts';
 import { FraudScorer, trainFraudModel } from '../../../shared/fraud/model.ts';
 import { FraudInputError, scoreDeclarations } from '../../../shared/fraud/score.ts';
@@ -66,9 +66,18 @@ describe('scoreDeclarations (POST /v1/fraud/score)', () => {
     expect(scoreDeclarations(scorer, request(1000))).toHaveLength(1000);
   });
 
+  it('scores in worker threads with the same numbers as in the calling thread', async () => {
+    const decls = makeDeclarations(3000, 9);
+    const alone = scorer.score(decls);
+    const parallel = await scoreInParallel(scorer, decls, { workers: 2, chunkRows: 700, minRows: 0 });
+    expect(parallel.probability).toEqual(alone.probability);
+    expect(parallel.soft).toEqual(alone.soft);
+    expect(parallel.priority).toEqual(alone.priority);
+  });
+
   it('writes the batch scores and the k% selection list for an upload', async () => {
     const decls = makeDeclarations(200, 8);
-    const result = scoreBatch(scorer, decls, { kPercent: 10, exploration: 0.1 });
+    const result = await scoreBatch(scorer, decls, { kPercent: 10, exploration: 0.1 });
     const store = new FsObjectStore(tempDir());
     const w = await writeBatchResults(store, { admin: 'XAA', uploadId: 'up-1', modelVersion: 'v1' }, result);
     expect(w).toEqual({ prefix: 'results/XAA/fraud/up-1', selected: 20, rows: 200 });
