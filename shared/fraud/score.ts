@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Declaration } from '../declarations/canonical.ts';
+import { probabilityFromVotes } from './forest/flat-forest.ts';
 import { FraudScorer, rankBand } from './model.ts';
 
 /** Bad scoring input: the caller answers 400 with `message` (and `issues` for detail). */
@@ -227,13 +228,16 @@ export function scoreDeclarations(
   const x = scorer.features(decls);
   const F = scorer.space.nFeatures;
   const names = scorer.space.featureNames;
-  const { probability } = scorer.forest.predictBoth(x, decls.length, F);
   const bands = scorer.model.bands;
-  // One contributions buffer and one top-k list for the whole request (no per-row arrays).
-  const contributions = new Float64Array(scorer.forest.nFeatures);
+  const forest = scorer.forest;
+  // One contributions buffer and one top-k list for the whole request (no per-row arrays), and one
+  // walk per tree and row for both the score and its explanation.
+  const contributions = new Float64Array(forest.nFeatures);
+  const votes = new Float64Array(2);
   const order = new Int32Array(top);
   return decls.map((d, i) => {
-    scorer.forest.contributionsInto(x, i * F, contributions);
+    forest.explainInto(x, i * F, contributions, votes);
+    const score = probabilityFromVotes(votes[0], votes[1], forest.nTrees);
     const k = topByMagnitude(contributions, order);
     const topFactors: TopFactor[] = new Array(k);
     for (let j = 0; j < k; j++) {
@@ -249,10 +253,10 @@ export function scoreDeclarations(
     return {
       declarationId: d.declarationId,
       itemNumber: d.itemNumber,
-      score: probability[i],
-      rankBand: rankBand(probability[i], bands),
+      score,
+      rankBand: rankBand(score, bands),
       topFactors,
-      expectedRevenue: predicted === null ? null : probability[i] * predicted,
+      expectedRevenue: predicted === null ? null : score * predicted,
     };
   });
 }

@@ -155,22 +155,47 @@ export class FlatForest {
    * numbers are the same to the last bit. Returns the base.
    */
   contributionsInto(x: ArrayLike<number>, off: number, contrib: Float64Array): number {
-    const { packed, threshold, value, roots, nTrees } = this;
+    return this.explainInto(x, off, contrib, undefined);
+  }
+
+  /**
+   * contributionsInto, and with `votes` (length >= 2) also the row's vote count in the same walk:
+   * votes[0] = the first tree's leaf vote, votes[1] = fraud votes of the other trees, which
+   * probabilityFromVotes turns into exactly predictBoth's probability. One walk per tree serves both
+   * the score and the explanation of a POST /v1/fraud/score row.
+   */
+  explainInto(
+    x: ArrayLike<number>,
+    off: number,
+    contrib: Float64Array,
+    votes: Float64Array | undefined,
+  ): number {
+    const { packed, threshold, value, vote, roots, nTrees } = this;
     const F = this.nFeatures;
     contrib.fill(0, 0, F);
     let base = 0;
+    let first = 0;
+    let fraudVotes = 0;
     for (let t = 0; t < nTrees; t++) {
       let node = roots[t];
-      base += value[node];
+      let v = value[node];
+      base += v;
       let f = packed[2 * node];
       while (f >= 0) {
-        const next = x[off + f] < threshold[node] ? node + 1 : packed[2 * node + 1];
-        contrib[f] += value[next] - value[node];
-        node = next;
+        node = x[off + f] < threshold[node] ? node + 1 : packed[2 * node + 1];
+        const next = value[node];
+        contrib[f] += next - v;
+        v = next;
         f = packed[2 * node];
       }
+      if (t === 0) first = vote[node];
+      else if (vote[node] === 1) fraudVotes++;
     }
     for (let k = 0; k < F; k++) contrib[k] /= nTrees;
+    if (votes) {
+      votes[0] = first;
+      votes[1] = fraudVotes;
+    }
     return base / nTrees;
   }
 
@@ -271,13 +296,18 @@ export function predictPacked(
     }
   }
   const probability = new Float64Array(nRows);
-  const step = 1e6 / nTrees;
   for (let i = 0; i < nRows; i++) {
-    // Same additions in the same order as ml-random-forest's reduce, so the floats match exactly.
-    let p: number = first[i];
-    for (let k = fraudVotes[i]; k > 0; k--) p += step;
-    probability[i] = Math.round(p) / 1e6;
+    probability[i] = probabilityFromVotes(first[i], fraudVotes[i], nTrees);
     soft[i] /= nTrees;
   }
   return { probability, soft };
+}
+
+/** P(fraud) from the first tree's vote and the other trees' fraud votes, as ml-random-forest computes it. */
+export function probabilityFromVotes(first: number, fraudVotes: number, nTrees: number): number {
+  const step = 1e6 / nTrees;
+  // Same additions in the same order as ml-random-forest's reduce, so the floats match exactly.
+  let p = first;
+  for (let k = fraudVotes; k > 0; k--) p += step;
+  return Math.round(p) / 1e6;
 }

@@ -39,6 +39,19 @@ describe('scoreDeclarations (POST /v1/fraud/score)', () => {
     // Same scores as the batch path.
     const batch = scorer.score(body.map((d) => ({ ...d, illicit: null, revenue: null })));
     expect(res.map((r) => r.score)).toEqual(Array.from(batch.probability));
+    // Top factors: the largest |contribution| first, ties in feature order (a stable sort of contributions()).
+    const decls = body.map((d) => ({ ...d, illicit: null, revenue: null }));
+    const x = scorer.features(decls);
+    const F = scorer.space.nFeatures;
+    res.forEach((r, i) => {
+      const { contributions } = scorer.forest.contributions(x, i * F);
+      const expected = Array.from(contributions.keys())
+        .filter((f) => contributions[f] !== 0)
+        .sort((a, b) => Math.abs(contributions[b]) - Math.abs(contributions[a]))
+        .slice(0, 3)
+        .map((f) => ({ feature: scorer.space.featureNames[f], contribution: contributions[f] }));
+      expect(r.topFactors.map(({ feature, contribution }) => ({ feature, contribution }))).toEqual(expected);
+    });
   });
 
   it('rejects bad requests with a 400 and a reason', () => {
