@@ -68,14 +68,27 @@ function sigOf(a: Record<string, string>): string {
   return s;
 }
 
-function isRegion(name: string, a: Record<string, string>): boolean {
+function isRegion(name: string, a: Record<string, string>, memo: Map<string, boolean>): boolean {
   if (REGION_TAGS.has(name)) return true;
   const ids = `${a.id ?? ''} ${a.class ?? ''}`;
   if (ids.length < 2) return false;
+  // Pages repeat the same id/class strings on thousands of elements: test each distinct string once.
+  const known = memo.get(ids);
+  if (known !== undefined) return known;
+  let region = false;
   for (const t of ids.split(/\s+/))
-    if (t && t.length < 60 && REGION_TOKEN.test(t) && !/price|prix|preis/i.test(t)) return true;
-  return false;
+    if (t && t.length < 60 && REGION_TOKEN.test(t) && !/price|prix|preis/i.test(t)) {
+      region = true;
+      break;
+    }
+  memo.set(ids, region);
+  return region;
 }
+
+const CUE_PRICE = 1;
+const CUE_OLD = 2;
+const CUE_OLD_PRICE = 4;
+const OLD_PRICE_NAME = /\b(?:old|was|regular|list|original|compare)[-_]?price/i;
 
 const BLOCK = new Set([
   'br',
@@ -112,168 +125,218 @@ export interface VisibleOptions {
   productName?: string | null;
 }
 
+/**
+ * State of one page's walk. The walk functions are module-level rather than closures made per page, so V8
+ * keeps one set of type feedback and optimised code across pages instead of re-learning it for every page.
+ */
+class Walk {
+  raw: (VisibleCandidate & { cues: { from: boolean; old: boolean } })[] = [];
+  order = 0;
+  h1s: { order: number; region: boolean; text: string }[] = [];
+  buyOrders: number[] = [];
+  oldAt = new Map<string, number[]>();
+  // Naming cues: rather than building sigOf's string for every element and scanning it with three patterns,
+  // each attribute part is scanned once per page (class lists and attribute names repeat heavily) and the
+  // results are OR-ed. That is exact: no pattern contains a space, so none can match across sigOf's space
+  // separators, and \b behaves the same at a part's edge as next to a space. sigOf is still built where its
+  // text is used (buy-button labels, MAIN_SIG on candidates).
+  regionMemo = new Map<string, boolean>();
+  partMemo = new Map<string, number>();
+  opts: VisibleOptions;
+  constructor(opts: VisibleOptions) {
+    this.opts = opts;
+  }
+}
+
+function partCues(w: Walk, part: string): number {
+  let m = w.partMemo.get(part);
+  if (m === undefined) {
+    m =
+      (PRICE_SIG.test(part) ? CUE_PRICE : 0) |
+      (OLD_SIG.test(part) ? CUE_OLD : 0) |
+      (OLD_PRICE_NAME.test(part) ? CUE_OLD_PRICE : 0);
+    w.partMemo.set(part, m);
+  }
+  return m;
+}
+
+/** Same as testing the three patterns on sigOf(a). */
+function attrCues(w: Walk, a: Record<string, string>): number {
+  let m = 0;
+  for (const k in a) {
+    if (k === 'id' || k === 'class' || k === 'itemprop') m |= partCues(w, a[k]);
+    else if (k.startsWith('data-')) {
+      m |= partCues(w, k);
+      if (TEST_ID_ATTRS.includes(k)) m |= partCues(w, a[k]);
+    }
+  }
+  return m;
+}
+
+/**
+ * Visits an element; returns -1 when its text is long, else (approximate length << 1) | hasDigit.
+ * Candidates are scored bottom-up, so descendants are scored before their containers.
+ */
+function visit(w: Walk, el: DomElement, ctx: Ctx): number {
+  const myOrder = ++w.order;
+  const name = el.name;
+  if (SKIP_TAGS.has(name)) return 0;
+  const a = el.attribs;
+  let next = ctx;
+  let priceSig = false;
+  let oldSig = false;
+  let bigFont = false;
+  // Fast path: elements without attributes carry no signal (only their tag can).
+  let hasAttrs = false;
+  for (const _ in a) {
+    hasAttrs = true;
+    break;
+  }
+  if (hasAttrs || STRIKE_TAGS.has(name) || REGION_TAGS.has(name)) {
+    const style = a.style ?? '';
+    const cues = attrCues(w, a);
+    priceSig = (cues & CUE_PRICE) !== 0;
+    oldSig = (cues & CUE_OLD) !== 0;
+    const fm = style ? BIG_FONT.exec(style) : null;
+    bigFont = fm !== null && Number(fm[1]) >= 18;
+    const struck = ctx.struck || STRIKE_TAGS.has(name) || (style !== '' && /line-through/i.test(style));
+    const hidden =
+      ctx.hidden ||
+      a.hidden !== undefined ||
+      (style !== '' && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style));
+    const region = ctx.region || isRegion(name, a, w.regionMemo);
+    const priceAncestor = ctx.priceAncestor || priceSig;
+    const oldAncestor = ctx.oldAncestor || (priceSig && oldSig) || (cues & CUE_OLD_PRICE) !== 0;
+    // Most elements change no flag: sharing the parent's context saves an allocation per element.
+    if (
+      struck !== ctx.struck ||
+      hidden !== ctx.hidden ||
+      region !== ctx.region ||
+      priceAncestor !== ctx.priceAncestor ||
+      oldAncestor !== ctx.oldAncestor
+    )
+      next = { struck, hidden, region, priceAncestor, oldAncestor };
+  }
+
+  // Bottom-up we only track the approximate visible length and whether a digit occurs; the text itself is
+  // built (textOf) only for the few short elements that contain digits. This keeps allocation low.
+  let len = 0;
+  let digit = false;
+  let long = false;
+  const kids = el.children;
+  for (let i = 0; i < kids.length; i++) {
+    const c = kids[i];
+    if (isText(c)) {
+      if (!long) {
+        const d = c.data;
+        len += trimmedLength(d);
+        if (!digit && HAS_DIGIT.test(d)) digit = true;
+      }
+    } else if (isElement(c)) {
+      const r = visit(w, c, next);
+      if (long) continue;
+      if (r < 0) long = true;
+      else {
+        len += r >> 1;
+        if (r & 1) digit = true;
+      }
+    }
+    if (len > TEXT_LIMIT) long = true;
+  }
+
+  if (name === 'h1') w.h1s.push({ order: myOrder, region: next.region, text: textOf(el, 300) });
+  if (name === 'button' || name === 'input' || name === 'a') {
+    const label = `${a.value ?? ''} ${a.title ?? ''} ${a['aria-label'] ?? ''} ${sigOf(a)} ${!long && len < 60 ? textOf(el, 60) : ''}`;
+    if (BUY_TEXT.test(label)) w.buyOrders.push(myOrder);
+  }
+  if (long) return -1;
+  if (digit && len <= 90 && name !== 'button' && name !== 'a') {
+    const text = textOf(el, TEXT_LIMIT);
+    if (text.length <= 70) scoreCandidate(w, text, myOrder, a, priceSig, oldSig, bigFont, next);
+  }
+  return (Math.min(len + (BLOCK.has(name) ? 1 : 0), TEXT_LIMIT) << 1) | (digit ? 1 : 0);
+}
+
+function scoreCandidate(
+  w: Walk,
+  text: string,
+  myOrder: number,
+  a: Record<string, string>,
+  priceSig: boolean,
+  oldSig: boolean,
+  bigFont: boolean,
+  ctx: Ctx,
+) {
+  const currency = findCurrencyInText(text, w.opts.localCurrency);
+  if (!priceSig && !currency && !(ctx.priceAncestor && bigFont)) return;
+  const parsed = parsePrice(text, { localCurrency: w.opts.localCurrency });
+  if (!parsed || !(Number(parsed.amount) > 0) || Number(parsed.amount) >= 1e9) return;
+  let score = 0;
+  if (priceSig) score += 3;
+  if (ctx.priceAncestor && !priceSig) score += 1;
+  if (priceSig && MAIN_SIG.test(sigOf(a))) score += 1;
+  if (a.itemprop === 'price' || a.property === 'price') score += 1;
+  if (bigFont) score += 1.5;
+  if (currency) score += 2;
+  // A container whose price comes from a struck/"was" descendant presents that price as old too
+  // (descendants are scored first, so any recorded order after ours is a descendant).
+  const oldTextual = OLD_TEXT.test(text);
+  const fromOldChild = (w.oldAt.get(parsed.amount) ?? []).some((o) => o > myOrder);
+  const old = ctx.struck || oldSig || ctx.oldAncestor || oldTextual || fromOldChild;
+  if (old) w.oldAt.set(parsed.amount, [...(w.oldAt.get(parsed.amount) ?? []), myOrder]);
+  if (oldTextual || (fromOldChild && !ctx.struck)) score -= 4;
+  if (ctx.struck) score -= 6;
+  if (oldSig || ctx.oldAncestor) score -= 4;
+  if (ctx.region) score -= 4;
+  if (ctx.hidden) score -= 2;
+  const fromText = FROM_TEXT.test(text);
+  if (fromText) score -= 3;
+  // A container holding several prices (old and new, or a list) is not itself the price. Price-like numbers
+  // are those touching a currency mark or written with cents.
+  const marks = currencyMarks(text);
+  const amounts = new Set<string>();
+  let priceLike = 0;
+  for (const n of numberTokens(text)) {
+    const end = n.index + n.token.length;
+    const touches = marks.some(([ms, me]) => (ms >= end ? ms - end : n.index - me) <= 2);
+    if (touches || /\d[.,]\d\d$/.test(n.token)) {
+      amounts.add(n.token);
+      priceLike++;
+    }
+  }
+  if (amounts.size > 1) score -= 3;
+  if (text.replace(/[\d\s.,'’]/g, '').length > 12) score -= 1;
+  // Cues in this short text also apply to the descendant that carries the same amount ("每期 <span>$98</span>",
+  // "RRP <span>£20</span>"): descendants were recorded just before us, with a higher order.
+  if ((fromText || oldTextual) && priceLike === 1) {
+    for (let i = w.raw.length - 1; i >= 0 && w.raw[i].order > myOrder; i--) {
+      const d = w.raw[i];
+      if (d.amount !== parsed.amount) continue;
+      if (fromText && !d.cues.from) {
+        d.score -= 3;
+        d.cues.from = true;
+      }
+      if (oldTextual && !d.cues.old) {
+        d.score -= 4;
+        d.cues.old = true;
+        d.old = true;
+      }
+    }
+  }
+  w.raw.push({
+    amount: parsed.amount,
+    currency: parsed.currency,
+    score,
+    order: myOrder,
+    text,
+    old,
+    cues: { from: fromText, old: oldTextual },
+  });
+}
+
 export function visiblePriceCandidates(root: DomNode, opts: VisibleOptions): VisibleCandidate[] {
-  const raw: (VisibleCandidate & { cues: { from: boolean; old: boolean } })[] = [];
-  let order = 0;
-  const h1s: { order: number; region: boolean; text: string }[] = [];
-  const buyOrders: number[] = [];
-  const oldAt = new Map<string, number[]>();
-
-  /**
-   * Visits an element; returns -1 when its text is long, else (approximate length << 1) | hasDigit.
-   * Candidates are scored bottom-up, so descendants are scored before their containers.
-   */
-  const visit = (el: DomElement, ctx: Ctx): number => {
-    order++;
-    const myOrder = order;
-    const name = el.name;
-    if (SKIP_TAGS.has(name)) return 0;
-    const a = el.attribs;
-    let next = ctx;
-    let sig = '';
-    let priceSig = false;
-    let oldSig = false;
-    let bigFont = false;
-    // Fast path: elements without attributes carry no signal (only their tag can).
-    let hasAttrs = false;
-    for (const _ in a) {
-      hasAttrs = true;
-      break;
-    }
-    if (hasAttrs || STRIKE_TAGS.has(name) || REGION_TAGS.has(name)) {
-      const style = a.style ?? '';
-      sig = sigOf(a);
-      priceSig = PRICE_SIG.test(sig);
-      oldSig = OLD_SIG.test(sig);
-      const fm = style ? BIG_FONT.exec(style) : null;
-      bigFont = fm !== null && Number(fm[1]) >= 18;
-      next = {
-        struck: ctx.struck || STRIKE_TAGS.has(name) || /line-through/i.test(style),
-        hidden:
-          ctx.hidden || a.hidden !== undefined || /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style),
-        region: ctx.region || isRegion(name, a),
-        priceAncestor: ctx.priceAncestor || priceSig,
-        oldAncestor:
-          ctx.oldAncestor ||
-          (priceSig && oldSig) ||
-          /\b(?:old|was|regular|list|original|compare)[-_]?price/i.test(sig),
-      };
-    }
-
-    // Bottom-up we only track the approximate visible length and whether a digit occurs; the text itself is
-    // built (textOf) only for the few short elements that contain digits. This keeps allocation low.
-    let len = 0;
-    let digit = false;
-    let long = false;
-    for (const c of el.children) {
-      if (isText(c)) {
-        if (!long) {
-          const d = c.data;
-          len += trimmedLength(d);
-          if (!digit && HAS_DIGIT.test(d)) digit = true;
-        }
-      } else if (isElement(c)) {
-        const r = visit(c, next);
-        if (long) continue;
-        if (r < 0) long = true;
-        else {
-          len += r >> 1;
-          if (r & 1) digit = true;
-        }
-      }
-      if (len > TEXT_LIMIT) long = true;
-    }
-
-    if (name === 'h1') h1s.push({ order: myOrder, region: next.region, text: textOf(el, 300) });
-    if (name === 'button' || name === 'input' || name === 'a') {
-      const label = `${a.value ?? ''} ${a.title ?? ''} ${a['aria-label'] ?? ''} ${sig} ${!long && len < 60 ? textOf(el, 60) : ''}`;
-      if (BUY_TEXT.test(label)) buyOrders.push(myOrder);
-    }
-    if (long) return -1;
-    if (digit && len <= 90 && name !== 'button' && name !== 'a') {
-      const text = textOf(el, TEXT_LIMIT);
-      if (text.length <= 70) scoreCandidate(text, myOrder, a, sig, priceSig, oldSig, bigFont, next);
-    }
-    return (Math.min(len + (BLOCK.has(name) ? 1 : 0), TEXT_LIMIT) << 1) | (digit ? 1 : 0);
-  };
-
-  const scoreCandidate = (
-    text: string,
-    myOrder: number,
-    a: Record<string, string>,
-    sig: string,
-    priceSig: boolean,
-    oldSig: boolean,
-    bigFont: boolean,
-    ctx: Ctx,
-  ) => {
-    const currency = findCurrencyInText(text, opts.localCurrency);
-    if (!priceSig && !currency && !(ctx.priceAncestor && bigFont)) return;
-    const parsed = parsePrice(text, { localCurrency: opts.localCurrency });
-    if (!parsed || !(Number(parsed.amount) > 0) || Number(parsed.amount) >= 1e9) return;
-    let score = 0;
-    if (priceSig) score += 3;
-    if (ctx.priceAncestor && !priceSig) score += 1;
-    if (priceSig && MAIN_SIG.test(sig)) score += 1;
-    if (a.itemprop === 'price' || a.property === 'price') score += 1;
-    if (bigFont) score += 1.5;
-    if (currency) score += 2;
-    // A container whose price comes from a struck/"was" descendant presents that price as old too
-    // (descendants are scored first, so any recorded order after ours is a descendant).
-    const oldTextual = OLD_TEXT.test(text);
-    const fromOldChild = (oldAt.get(parsed.amount) ?? []).some((o) => o > myOrder);
-    const old = ctx.struck || oldSig || ctx.oldAncestor || oldTextual || fromOldChild;
-    if (old) oldAt.set(parsed.amount, [...(oldAt.get(parsed.amount) ?? []), myOrder]);
-    if (oldTextual || (fromOldChild && !ctx.struck)) score -= 4;
-    if (ctx.struck) score -= 6;
-    if (oldSig || ctx.oldAncestor) score -= 4;
-    if (ctx.region) score -= 4;
-    if (ctx.hidden) score -= 2;
-    const fromText = FROM_TEXT.test(text);
-    if (fromText) score -= 3;
-    // A container holding several prices (old and new, or a list) is not itself the price. Price-like numbers
-    // are those touching a currency mark or written with cents.
-    const marks = currencyMarks(text);
-    const amounts = new Set<string>();
-    let priceLike = 0;
-    for (const n of numberTokens(text)) {
-      const end = n.index + n.token.length;
-      const touches = marks.some(([ms, me]) => (ms >= end ? ms - end : n.index - me) <= 2);
-      if (touches || /\d[.,]\d\d$/.test(n.token)) {
-        amounts.add(n.token);
-        priceLike++;
-      }
-    }
-    if (amounts.size > 1) score -= 3;
-    if (text.replace(/[\d\s.,'’]/g, '').length > 12) score -= 1;
-    // Cues in this short text also apply to the descendant that carries the same amount ("每期 <span>$98</span>",
-    // "RRP <span>£20</span>"): descendants were recorded just before us, with a higher order.
-    if ((fromText || oldTextual) && priceLike === 1) {
-      for (let i = raw.length - 1; i >= 0 && raw[i].order > myOrder; i--) {
-        const d = raw[i];
-        if (d.amount !== parsed.amount) continue;
-        if (fromText && !d.cues.from) {
-          d.score -= 3;
-          d.cues.from = true;
-        }
-        if (oldTextual && !d.cues.old) {
-          d.score -= 4;
-          d.cues.old = true;
-          d.old = true;
-        }
-      }
-    }
-    raw.push({
-      amount: parsed.amount,
-      currency: parsed.currency,
-      score,
-      order: myOrder,
-      text,
-      old,
-      cues: { from: fromText, old: oldTextual },
-    });
-  };
-
+  const w = new Walk(opts);
+  const { raw, h1s, buyOrders } = w;
   const start: Ctx = {
     struck: false,
     hidden: false,
@@ -281,7 +344,7 @@ export function visiblePriceCandidates(root: DomNode, opts: VisibleOptions): Vis
     priceAncestor: false,
     oldAncestor: false,
   };
-  for (const c of (root as DomElement).children ?? []) if (isElement(c)) visit(c, start);
+  for (const c of (root as DomElement).children ?? []) if (isElement(c)) visit(w, c, start);
 
   // Proximity: the main price sits a short way after the title and close to the buy button.
   const h1 = chooseTitle(h1s, opts.productName ?? null);
@@ -292,7 +355,7 @@ export function visiblePriceCandidates(root: DomNode, opts: VisibleOptions): Vis
       c.score += d >= 0 ? 4 * Math.max(0, 1 - d / 600) : 2 * Math.max(0, 1 + d / 300);
     }
     if (buy !== undefined) c.score += 2 * Math.max(0, 1 - Math.abs(c.order - buy) / 400);
-    c.score -= c.order / (order + 1); // gentle preference for earlier prices
+    c.score -= c.order / (w.order + 1); // gentle preference for earlier prices
   }
   return raw.sort((x, y) => y.score - x.score || x.order - y.order);
 }
