@@ -57,6 +57,14 @@ export const runRefSchema = z.object({
   asOf: z.string(),
   /** 1 for the first execution of this run id, 2+ for re-drives. */
   attempt: z.number().int().min(1),
+  /**
+   * Where the run's results are published (results/<ADMIN>/<series>/<resultId>/): the ingest upload id for an
+   * upload-triggered run, so a batch is found under the upload that caused it; the run id otherwise.
+   */
+  resultId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-][A-Za-z0-9_.:-]{0,127}$/)
+    .optional(),
 });
 export type RunRef = z.infer<typeof runRefSchema>;
 

@@ -40,6 +40,8 @@ export async function prepareUpload(deps: PipelineDeps, input: unknown): Promise
     );
   const [, dataset, admin] = m;
   const runId = execution.name;
+  // Curated files are named <source>.<upload-id>.<part>.parquet by ingest: results go under that upload id.
+  const uploadId = /\.(\d{8}T\d{6}Z-[0-9a-f]{8})\.\d+\.parquet$/.exec(key)?.[1];
   const previous = await readRun(deps.store, admin, runId);
   const startedAt = new Date(execution.startTime).toISOString();
   const run: RunRef = {
@@ -49,6 +51,7 @@ export async function prepareUpload(deps: PipelineDeps, input: unknown): Promise
     startedAt: previous?.startedAt ?? startedAt,
     asOf: (event.time ?? startedAt).slice(0, 10),
     attempt: (previous?.attempt ?? 0) + 1,
+    ...(uploadId ? { resultId: uploadId } : {}),
   };
   await writeRun(deps.store, {
     ...run,

@@ -20,11 +20,16 @@ function flatten(stage: string, value: unknown): StageResult[] {
   return list.map((v, i) => parseInput(`PublishRun (${stage}[${i}])`, stageResultSchema, v));
 }
 
+/** The result id a run publishes under: the upload id of an upload-triggered run, else the run id. */
+function resultFolder(run: RunRef): string {
+  return run.resultId ?? run.runId;
+}
+
 /** Copies a staged location into the Series' result folder; returns the published key. */
 async function promote(deps: PipelineDeps, run: RunRef, series: string, key: string): Promise<string> {
   const staging = stagingPrefix(run, series);
   if (!key.startsWith(staging)) return key; // not staged (e.g. a model version): already where it belongs
-  const target = `${resultPrefix(run.administration, series, run.runId)}${key.slice(staging.length).replaceAll('/', '_')}`;
+  const target = `${resultPrefix(run.administration, series, resultFolder(run))}${key.slice(staging.length).replaceAll('/', '_')}`;
   await deps.store.put(target, await deps.store.get(key), { contentType: 'application/json' });
   return target;
 }
@@ -51,7 +56,8 @@ export async function publishRun(deps: PipelineDeps, input: unknown): Promise<Pu
         for (const key of r.locations) {
           const published = await promote(deps, run, r.series, key);
           // Per Series, the result folder (or the artefact itself when it is not a result, e.g. a model version).
-          const location = published === key ? key : resultPrefix(run.administration, r.series, run.runId);
+          const location =
+            published === key ? key : resultPrefix(run.administration, r.series, resultFolder(run));
           if (!list.includes(location)) list.push(location);
         }
         outputs[r.series] = list;
@@ -68,7 +74,7 @@ export async function publishRun(deps: PipelineDeps, input: unknown): Promise<Pu
       await publishPreliminaryResult(deps.store, {
         administration: run.administration,
         series,
-        id: run.runId,
+        id: resultFolder(run),
         title: `${name}: ${run.kind} run of ${run.asOf}`,
         summary: JSON.stringify(summaries[series]),
         source: `pipeline run ${run.runId}`,

@@ -138,7 +138,13 @@ describe('weekly pipeline on demo data', () => {
         'RefreshMirrorGapForDeclarations',
       ]),
     );
-    expect(result.outputs.fraud).toEqual([`results/XAA/fraud/${result.runId}/`]);
+    // Batch results of an upload land under the ingest upload id (from the curated file name).
+    const uploadId = /\.(\d{8}T\d{6}Z-[0-9a-f]{8})\.\d+\.parquet$/.exec(key)?.[1];
+    expect(uploadId).toBeDefined();
+    expect(result.outputs.fraud).toEqual([`results/XAA/fraud/${uploadId}/`]);
+    const files = await deps.store.list(`results/XAA/fraud/${uploadId}/`);
+    expect(files.some((f) => f.endsWith('_scores.json'))).toBe(true);
+    expect(files.some((f) => f.endsWith('_selection.json'))).toBe(true);
   });
 
   it('scores later uploads with an explicitly promoted version (fraud promote), not the first one', async () => {
@@ -159,8 +165,10 @@ describe('weekly pipeline on demo data', () => {
       },
     });
     expect(result.error).toBeUndefined();
-    const files = await deps.store.list(`results/XAA/fraud/${result.runId}/`);
-    const selection = JSON.parse(await deps.store.getText(files.find((k) => k.endsWith('_selection.json'))!));
+    const files = await deps.store.list(result.outputs.fraud[0]);
+    const selection = JSON.parse(
+      await deps.store.getText(files.find((k) => k.endsWith('2013-04_selection.json'))!),
+    );
     expect(selection.model).toBe('models/XAA/zz-promoted/model.json');
     expect(await currentModelVersion(deps.store, 'XAA')).toBe('zz-promoted');
   });
