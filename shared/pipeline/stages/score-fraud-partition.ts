@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scoreInParallel } from '../../fraud/batch.ts';
 import { rankOrder, selectionSize } from '../../fraud/metrics.ts';
 import { FraudScorer } from '../../fraud/model.ts';
 import { currentModelVersion, loadModel, ModelNotFoundError } from '../../fraud/model-store.ts';
@@ -79,7 +80,8 @@ export async function scoreFraudPartition(deps: PipelineDeps, event: unknown): P
     const ref = await modelFor(deps, run);
     const scorer = await scorerFor(deps, ref);
     const modelLoc = fraudModelKey(ref.admin, ref.version);
-    const scored = scorer.score(decls);
+    // Large partitions score across both cores; small ones stay on this thread (same numbers either way).
+    const scored = await scoreInParallel(scorer, decls);
     const order = rankOrder(scored.priority, scored.soft);
     const k = selectionSize(decls.length, SELECTION_PERCENT);
     const rows = Array.from(order, (i, rank) => ({
