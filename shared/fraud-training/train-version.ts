@@ -1,5 +1,6 @@
 import type { Declaration } from '../declarations/canonical.ts';
 import { evaluateModel } from '../fraud/evaluate.ts';
+import type { PriceObservation } from '../fraud/features.ts';
 import { type FraudModel, type TrainFraudOptions, trainFraudModel } from '../fraud/model.ts';
 import type { saveModel, TrainingDataRef } from '../fraud/model-store.ts';
 
@@ -32,7 +33,12 @@ export type StoredVersionExtra = Parameters<typeof saveModel>[4];
 export async function trainModelVersion(
   decls: readonly Declaration[],
   trainingData: TrainingDataRef[],
-  options: { forest?: TrainFraudOptions['forest']; log?: (message: string) => void } = {},
+  options: {
+    forest?: TrainFraudOptions['forest'];
+    log?: (message: string) => void;
+    /** Market prices from the web-scraping Series: they enable the declared/market price ratio feature. */
+    prices?: PriceObservation[];
+  } = {},
 ): Promise<{
   model: FraudModel;
   extra: StoredVersionExtra;
@@ -40,18 +46,19 @@ export async function trainModelVersion(
   trainSeconds: number;
 }> {
   const log = options.log ?? (() => {});
+  const features = options.prices?.length ? { prices: options.prices } : undefined;
   let holdout: Record<string, unknown> = { note: 'too little labelled data for a time-ordered holdout' };
   const split = timeHoldout(decls);
   if (split) {
     log(
       `holdout check: training on ${split.fit.length} rows before ${split.cut}, testing on ${split.holdout.length}`,
     );
-    const m = await trainFraudModel(split.fit, { forest: options.forest, onProgress: log });
+    const m = await trainFraudModel(split.fit, { forest: options.forest, features, onProgress: log });
     holdout = { holdoutFrom: split.cut, fitRows: split.fit.length, ...evaluateModel(m, split.holdout) };
   }
   log(`training on all ${decls.length} declarations`);
   const t0 = performance.now();
-  const model = await trainFraudModel(decls, { forest: options.forest, onProgress: log });
+  const model = await trainFraudModel(decls, { forest: options.forest, features, onProgress: log });
   const trainSeconds = (performance.now() - t0) / 1000;
   const extra: StoredVersionExtra = {
     metrics: { holdout, trainSeconds },

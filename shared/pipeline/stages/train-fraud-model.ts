@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { PriceObservation } from '../../fraud/features.ts';
 import { currentModelVersion, listModelVersions, promoteModel, saveModel } from '../../fraud/model-store.ts';
 import { trainModelVersion } from '../../fraud-training/train-version.ts';
+import { runNamedQuery } from '../../queries/index.ts';
 import { parseInput, type RunRef, runRefSchema, type StageResult } from '../contracts.ts';
 import { ValidationError } from '../errors.ts';
 import { type PipelineDeps, runStage } from '../stage.ts';
@@ -50,7 +52,7 @@ export async function trainFraudModelStage(deps: PipelineDeps, event: unknown): 
               rows: train.length,
             },
           ],
-          { log },
+          { log, prices: await marketPrices(deps, admin) },
         );
         await saveModel(deps.store, admin, version, model, extra);
       } catch (err) {
@@ -68,4 +70,15 @@ export async function trainFraudModelStage(deps: PipelineDeps, event: unknown): 
       summary: { rows: train.length, version, promoted },
     };
   });
+}
+
+/**
+ * Crawled market prices (the lake's `prices` dataset, converted to the national currency) as the fraud model's
+ * declared/market price ratio input. Observations are per item.
+ */
+async function marketPrices(deps: PipelineDeps, admin: string): Promise<PriceObservation[]> {
+  const rows = await runNamedQuery(deps.query, 'prices.observations', admin);
+  return rows
+    .filter((r) => typeof r.hsCode === 'string' && Number(r.convertedPrice) > 0)
+    .map((r) => ({ hsCode: String(r.hsCode), unit: 'item' as const, unitPrice: Number(r.convertedPrice) }));
 }
