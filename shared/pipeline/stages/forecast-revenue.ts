@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { forecastSeries, type InputSeries } from '../../forecast/index.ts';
+import { addMonths, forecastSeries, type InputSeries } from '../../forecast/index.ts';
 import { runNamedQuery } from '../../queries/index.ts';
 import { parseInput, runRefSchema, type StageResult } from '../contracts.ts';
 import { ValidationError } from '../errors.ts';
@@ -12,12 +12,6 @@ const HORIZON = 12;
 const SEASON = 12;
 /** Two full seasons: the least the seasonal models and their backtest can work with. */
 const MIN_MONTHS = 2 * SEASON;
-
-function addMonths(period: string, k: number): string {
-  const [y, m] = period.split('-').map(Number);
-  const t = y * 12 + (m - 1) + k;
-  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
-}
 
 /**
  * Forecasts the administration's monthly total taxes from the lake with the forecast Series' default method (the
