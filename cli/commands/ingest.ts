@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { DEFAULT_STORE_DIR } from '../../local/store-folder.ts';
 import { FsObjectStore } from '../../shared/adapters/fs-object-store.ts';
 import { DATASETS, isDatasetName } from '../../shared/ingest/datasets.ts';
 import { assertAdmin, IngestInputError, ingestUpload } from '../../shared/ingest/ingest.ts';
@@ -7,8 +8,6 @@ import { type ColumnMapping, LayoutError, validateMapping } from '../../shared/i
 import { LocalKeyStore } from '../../shared/ingest/local-key-store.ts';
 import { fileBytes } from '../../shared/ingest/source.ts';
 import { type Command, requireString, stringOpt, UsageError, UserError } from '../command.ts';
-
-export const DEFAULT_STORE = './.bacuda';
 
 export const ingestCommand: Command = {
   name: 'ingest',
@@ -51,7 +50,7 @@ export const ingestCommand: Command = {
         throw new UserError(`${mappingFile}: ${(err as Error).message}`);
       }
     }
-    const root = stringOpt(values, 'store') ?? DEFAULT_STORE;
+    const root = stringOpt(values, 'store') ?? DEFAULT_STORE_DIR;
     const store = new FsObjectStore(root);
     try {
       const manifest = await ingestUpload(

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_STORE_DIR } from '../../local/store-folder.ts';
 import { FsObjectStore } from '../../shared/adapters/fs-object-store.ts';
 import type { ObjectStore } from '../../shared/ports/object-store.ts';
 import { parsePricesConfig } from '../../shared/prices/crawl/config.ts';
 import { crawlSource } from '../../shared/prices/crawl/crawler.ts';
 import { type FxRow, FxTable, parseFxCsv } from '../../shared/prices/fx.ts';
 import { type Command, requireString, stringOpt, UserError } from '../command.ts';
-
-const DEFAULT_STORE = '.bacuda';
 
 /** fx rates: an explicit --fx CSV, else every CSV uploaded under uploads/<ADMIN>/fx/ in the store. */
 async function loadFx(store: ObjectStore, admin: string, file: string | undefined): Promise<FxRow[]> {
@@ -43,7 +42,7 @@ export const pricesCrawlCommand: Command = {
       throw new UserError(`${configFile}: ${detail}`);
     }
     const admins = adminOpt ? [adminOpt] : Object.keys(config.administrations);
-    const store = new FsObjectStore(stringOpt(ctx.values, 'store') ?? DEFAULT_STORE);
+    const store = new FsObjectStore(stringOpt(ctx.values, 'store') ?? DEFAULT_STORE_DIR);
     const only = stringOpt(ctx.values, 'source');
     for (const admin of admins) {
       const a = config.administrations[admin];

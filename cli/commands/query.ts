@@ -1,8 +1,8 @@
+import { DEFAULT_STORE_DIR } from '../../local/store-folder.ts';
 import { DuckDbQueryEngine } from '../../shared/adapters/duckdb-query-engine.ts';
 import { localLakeTables } from '../../shared/ingest/datasets.ts';
 import { NAMED_QUERIES, QueryInputError, runNamedQuery } from '../../shared/queries/index.ts';
 import { type Command, requireString, stringOpt, UsageError, UserError } from '../command.ts';
-import { DEFAULT_STORE } from './ingest.ts';
 
 function parseParams(raw: string | boolean | string[] | boolean[] | undefined): Record<string, string> {
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
@@ -33,7 +33,7 @@ export const queryCommand: Command = {
     const [name] = positionals;
     const admin = requireString(values, 'admin');
     const params = parseParams(values.param);
-    const engine = new DuckDbQueryEngine(localLakeTables(stringOpt(values, 'store') ?? DEFAULT_STORE));
+    const engine = new DuckDbQueryEngine(localLakeTables(stringOpt(values, 'store') ?? DEFAULT_STORE_DIR));
     try {
       const rows = await runNamedQuery(engine, name, admin, params, { signal });
       out(JSON.stringify(rows));
