@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /**
  * Decodes HTML bytes to text: BOM, then the HTTP charset, then <meta charset> in the first 4 KB, then
@@ -22,41 +22,49 @@ function decoderFor(label: string): TextDecoder | null {
   }
 }
 
-export function decodeHtml(bytes: Uint8Array, httpCharset?: string | null): Decoded {
+export interface DecodeOptions {
+  /**
+   * Applied to the bytes just before they are decoded as (already validated) UTF-8, e.g. to drop what the
+   * caller will not read. Charset detection and validity always look at the bytes as given.
+   */
+  beforeUtf8?: (bytes: Uint8Array) => Uint8Array;
+}
+
+export function decodeHtml(
+  bytes: Uint8Array,
+  httpCharset?: string | null,
+  opts: DecodeOptions = {},
+): Decoded {
+  const prep = opts.beforeUtf8;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
-    return strictOrLoose(bytes.subarray(3), 'utf-8');
+    return strictOrLoose(bytes.subarray(3), 'utf-8', prep);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return strictOrLoose(bytes.subarray(2), 'utf-16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return strictOrLoose(bytes.subarray(2), 'utf-16be');
   const declared =
     httpCharset || META_CHARSET.exec(Buffer.from(bytes.subarray(0, 4096)).toString('latin1'))?.[1];
-  if (declared && decoderFor(declared)) {
-    const d = strictOrLoose(bytes, declared);
+  const declaredDecoder = declared ? decoderFor(declared) : null;
+  if (declared && declaredDecoder) {
+    const charset = declaredDecoder.encoding;
     // A page declaring a legacy charset but actually sent as UTF-8 is common; UTF-8 validity is decisive.
-    if (d.charset !== 'utf-8' && !/^utf-?16/i.test(d.charset)) {
-      const asUtf8 = tryUtf8(bytes);
-      if (asUtf8 !== null && /[\u0080-\uffff]/.test(asUtf8))
-        return { text: asUtf8, charset: 'utf-8', valid: true };
-    }
-    return d;
+    // (Valid UTF-8 holding any byte >= 0x80 decodes to non-ASCII text, so this is checked on the bytes,
+    // before decoding anything, and the page is decoded once.)
+    if (charset !== 'utf-8' && !/^utf-?16/i.test(charset) && isUtf8(bytes) && !isAscii(bytes))
+      return { text: utf8(bytes, prep), charset: 'utf-8', valid: true };
+    return strictOrLoose(bytes, declared, prep);
   }
-  const asUtf8 = tryUtf8(bytes);
-  if (asUtf8 !== null) return { text: asUtf8, charset: 'utf-8', valid: true };
+  if (isUtf8(bytes)) return { text: utf8(bytes, prep), charset: 'utf-8', valid: true };
   return { text: new TextDecoder('windows-1252').decode(bytes), charset: 'windows-1252', valid: true };
 }
 
-// Buffer's native UTF-8 validation and decoding (simdutf) are several times faster than TextDecoder here.
-function tryUtf8(bytes: Uint8Array): string | null {
-  return isUtf8(bytes)
-    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
-    : null;
+// Buffer's native UTF-8 validation (simdutf) is far faster than a fatal TextDecoder; decoding is done by Buffer.
+function utf8(bytes: Uint8Array, prep?: (b: Uint8Array) => Uint8Array): string {
+  const b = prep ? prep(bytes) : bytes;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 }
 
-function strictOrLoose(bytes: Uint8Array, label: string): Decoded {
+function strictOrLoose(bytes: Uint8Array, label: string, prep?: (b: Uint8Array) => Uint8Array): Decoded {
   const charset = decoderFor(label)?.encoding ?? 'utf-8';
-  if (charset === 'utf-8') {
-    const text = tryUtf8(bytes);
-    if (text !== null) return { text, charset, valid: true };
-  }
+  if (charset === 'utf-8' && isUtf8(bytes)) return { text: utf8(bytes, prep), charset, valid: true };
   try {
     return { text: new TextDecoder(charset, { fatal: true }).decode(bytes), charset, valid: true };
   } catch {

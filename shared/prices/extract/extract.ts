@@ -5,6 +5,7 @@ import { decodeHtml } from './decode.ts';
 import { type DomNode, isText, textOf, walkElements } from './dom.ts';
 import { type Json, parseJsonLd, productsFromJsonLd } from './json-ld.ts';
 import { productFromMeta, productsFromMarkup } from './markup.ts';
+import { dropScriptAndStyleBodies } from './raw-text.ts';
 import type { ExtractedProduct, PriceSource, ProductCandidate } from './types.ts';
 import { type VisibleCandidate, visiblePriceCandidates } from './visible.ts';
 
@@ -18,7 +19,9 @@ export const PARSER_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } 
 
 /** Extracts the main product's price and identifiers from HTML (a string, or bytes in any declared charset). */
 export function extractProduct(html: string | Uint8Array, opts: ExtractOptions = {}): ExtractedProduct {
-  const $ = load(typeof html === 'string' ? html : decodeHtml(html).text, PARSER_OPTIONS);
+  const text =
+    typeof html === 'string' ? html : decodeHtml(html, null, { beforeUtf8: dropScriptAndStyleBodies }).text;
+  const $ = load(text, PARSER_OPTIONS);
   return extractFromDom($.root()[0] as unknown as DomNode, opts);
 }
 
