@@ -1,7 +1,8 @@
 import { gunzipSync } from 'node:zlib';
-import { load } from 'cheerio';
+import { type Document, DomHandler } from 'domhandler';
+import { Parser } from 'htmlparser2';
 import { currencyFromUrl, normalizeCurrency } from '../currency.ts';
-import { decodeHtml } from './decode.ts';
+import { decodeHtmlInChunks } from './decode.ts';
 import { type DomNode, isText, textOf, walkElements } from './dom.ts';
 import { type Json, parseJsonLd, productsFromJsonLd } from './json-ld.ts';
 import { productFromMeta, productsFromMarkup } from './markup.ts';
@@ -15,14 +16,32 @@ export interface ExtractOptions {
 }
 
 // htmlparser2 rather than parse5: several times faster on 1 MB shop pages, and forgiving of broken HTML.
+// PARSER_OPTIONS is in cheerio's form (for cheerio.load callers); extraction drives htmlparser2 (the parser
+// cheerio uses) directly with the same settings, because only its Parser accepts the page in chunks.
 export const PARSER_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
+const HTMLPARSER2_OPTIONS = PARSER_OPTIONS.xml;
 
 /** Extracts the main product's price and identifiers from HTML (a string, or bytes in any declared charset). */
 export function extractProduct(html: string | Uint8Array, opts: ExtractOptions = {}): ExtractedProduct {
-  const text =
-    typeof html === 'string' ? html : decodeHtml(html, null, { beforeUtf8: dropScriptAndStyleBodies }).text;
-  const $ = load(text, PARSER_OPTIONS);
-  return extractFromDom($.root()[0] as unknown as DomNode, opts);
+  return extractFromDom(parseHtml(html) as unknown as DomNode, opts);
+}
+
+/**
+ * Parses a page the way cheerio.load(html, PARSER_OPTIONS) does and returns the document node. Bytes are
+ * decoded in chunks, without the script/style bodies extraction never reads (see raw-text.ts).
+ */
+export function parseHtml(html: string | Uint8Array, chunkBytes?: number): Document {
+  const handler = new DomHandler(undefined, HTMLPARSER2_OPTIONS);
+  const parser = new Parser(handler, HTMLPARSER2_OPTIONS);
+  if (typeof html === 'string') parser.end(html);
+  else {
+    decodeHtmlInChunks(html, null, (text) => parser.write(text), {
+      beforeUtf8: dropScriptAndStyleBodies,
+      chunkBytes,
+    });
+    parser.end();
+  }
+  return handler.root;
 }
 
 /** Reads .html or .html.gz bytes (gzip detected by magic number) and extracts. */

@@ -1,7 +1,13 @@
 import { gzipSync } from 'node:zlib';
+import { type AnyNode, isTag } from 'domhandler';
 import { describe, expect, it } from 'vitest';
-import { decodeHtml } from '../../../shared/prices/extract/decode.ts';
-import { extractProduct, extractProductFromBytes } from '../../../shared/prices/extract/extract.ts';
+import { decodeHtml, decodeHtmlInChunks } from '../../../shared/prices/extract/decode.ts';
+import {
+  extractProduct,
+  extractProductFromBytes,
+  parseHtml,
+} from '../../../shared/prices/extract/extract.ts';
+import { dropScriptAndStyleBodies } from '../../../shared/prices/extract/raw-text.ts';
 
 const page = (head: string, body: string) =>
   `<!doctype html><html><head>${head}</head><body>${body}</body></html>`;
@@ -264,5 +270,56 @@ describe('bytes and encodings', () => {
     expect(decodeHtml(Buffer.from('<p>42 €</p>', 'utf8')).text).toBe('<p>42 €</p>');
     const bad = decodeHtml(Buffer.from([0x3c, 0x70, 0x3e, 0xff, 0xfe, 0x3c]), 'utf-8');
     expect(bad.valid).toBe(false);
+  });
+
+  it('decodes a page declared as a legacy charset but sent as UTF-8 as UTF-8, and an ASCII one as declared', () => {
+    const utf8 = Buffer.from('<meta charset="windows-1252"><p>Café 9,90 €</p>', 'utf8');
+    expect(decodeHtml(utf8)).toEqual({ text: utf8.toString('utf8'), charset: 'utf-8', valid: true });
+    const ascii = Buffer.from('<meta charset="windows-1252"><p>9.90</p>', 'utf8');
+    expect(decodeHtml(ascii)).toMatchObject({ charset: 'windows-1252', valid: true });
+    expect(decodeHtml(Buffer.from([0xef, 0xbb, 0xbf, 0x41, 0xe2, 0x82, 0xac]))).toEqual({
+      text: 'A€',
+      charset: 'utf-8',
+      valid: true,
+    });
+  });
+
+  it('hands UTF-8 text over in chunks that never split a character', () => {
+    const text = `<p>${'aé€🙂'.repeat(500)}</p>`;
+    const bytes = Buffer.from(text, 'utf8');
+    for (const chunkBytes of [4, 5, 7, 64, 1 << 20]) {
+      const parts: string[] = [];
+      const r = decodeHtmlInChunks(bytes, null, (t) => parts.push(t), { chunkBytes });
+      expect(r).toEqual({ charset: 'utf-8', valid: true });
+      expect(parts.join('')).toBe(text);
+      expect(parts.every((p) => !/[\ud800-\udbff]$/.test(p))).toBe(true);
+    }
+    const parts: string[] = [];
+    const legacy = Buffer.from('<meta charset="iso-8859-1"><p>Caf\xe9</p>', 'latin1');
+    expect(decodeHtmlInChunks(legacy, null, (t) => parts.push(t))).toMatchObject({ valid: true });
+    expect(parts).toEqual(['<meta charset="iso-8859-1"><p>Café</p>']);
+  });
+
+  it('parses bytes in small chunks into the same tree as the whole string', () => {
+    const html =
+      '<!doctype html><html lang="de"><head><title>T &amp; U</title><meta property="og:title" content="K&auml;se &euro;">' +
+      '<script>var a = "</div>";</script></head><body><h1 class="x" data-a=\'1\'>Käse &mdash; 1&nbsp;kg</h1>' +
+      '<!-- comment --><p>Preis: 12,99&#8364; <b>statt</b> <s>14,99 €</s></p><img src=/a.png alt="a &lt; b"/>' +
+      '<div itemscope itemtype="https://schema.org/Product"><span itemprop="price" content="12.99">12,99 €</span></div>' +
+      '</body></html>';
+    const shape = (n: AnyNode): unknown =>
+      isTag(n)
+        ? { name: n.name, attribs: n.attribs, children: n.children.map(shape) }
+        : { type: n.type, data: 'data' in n ? n.data : undefined };
+    const bytes = Buffer.from(html, 'utf8');
+    // Chunking alone: the same page as one string, with the script body dropped as byte parsing does.
+    const expected = JSON.stringify(
+      parseHtml(Buffer.from(dropScriptAndStyleBodies(bytes)).toString('utf8')).children.map(shape),
+    );
+    expect(expected).not.toContain('var a');
+    expect(expected).toContain('Käse €');
+    for (const chunkBytes of [4, 5, 6, 7, 11, 32 * 1024])
+      expect(JSON.stringify(parseHtml(bytes, chunkBytes).children.map(shape))).toBe(expected);
+    expect(extractProductFromBytes(Buffer.from(html, 'utf8'))).toEqual(extractProduct(html));
   });
 });
