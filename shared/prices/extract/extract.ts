@@ -46,8 +46,21 @@ export function parseHtml(html: string | Uint8Array, chunkBytes?: number): Docum
 
 /** Reads .html or .html.gz bytes (gzip detected by magic number) and extracts. */
 export function extractProductFromBytes(bytes: Uint8Array, opts: ExtractOptions = {}): ExtractedProduct {
-  const body = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  const body = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzip(bytes) : bytes;
   return extractProduct(body, opts);
+}
+
+/**
+ * gunzipSync with its output chunk sized from the gzip trailer's ISIZE (the uncompressed length mod 2^32), so
+ * zlib usually writes one buffer instead of many 16 KB ones that are then concatenated. ISIZE is only a hint:
+ * the output is the same whatever the chunk size, and it is capped so a lying trailer cannot make us
+ * allocate much.
+ */
+function gunzip(bytes: Uint8Array): Buffer {
+  const n = bytes.length;
+  const isize =
+    n >= 18 ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0 : 0;
+  return gunzipSync(bytes, { chunkSize: Math.min(Math.max(isize + 64, 16 * 1024), 32 * 1024 * 1024) });
 }
 
 const SOURCES: PriceSource[] = ['json-ld', 'microdata', 'rdfa', 'meta'];
