@@ -22,14 +22,6 @@ function decoderFor(label: string): TextDecoder | null {
   }
 }
 
-export interface DecodeOptions {
-  /**
-   * Applied to the bytes just before they are decoded as (already validated) UTF-8, e.g. to drop what the
-   * caller will not read. Charset detection and validity always look at the bytes as given.
-   */
-  beforeUtf8?: (bytes: Uint8Array) => Uint8Array;
-}
-
 /** How a page is to be decoded: its body (after any BOM), the charset, and whether the body is valid UTF-8. */
 interface Plan {
   body: Uint8Array;
@@ -79,20 +71,25 @@ function legacyDecode(p: Plan): Decoded {
 
 const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
-export function decodeHtml(
-  bytes: Uint8Array,
-  httpCharset?: string | null,
-  opts: DecodeOptions = {},
-): Decoded {
+export function decodeHtml(bytes: Uint8Array, httpCharset?: string | null): Decoded {
   const p = plan(bytes, httpCharset);
   if (!p.utf8) return legacyDecode(p);
   // Buffer's UTF-8 decoding is several times faster than TextDecoder's here.
-  const body = opts.beforeUtf8 ? opts.beforeUtf8(p.body) : p.body;
-  return { text: asBuffer(body).toString('utf8'), charset: p.charset, valid: true };
+  return { text: asBuffer(p.body).toString('utf8'), charset: p.charset, valid: true };
+}
+
+export interface ChunkOptions {
+  /** Bytes per piece (default 32 KB). */
+  chunkBytes?: number;
+  /**
+   * For a valid UTF-8 body: byte ranges to leave out, as flat ascending [start, end) pairs on character
+   * boundaries (e.g. what the caller will not read). Charset detection and validity look at all the bytes.
+   */
+  leaveOut?: (body: Uint8Array) => number[];
 }
 
 /**
- * Like decodeHtml, but hands the text to `write` in pieces of about `chunkBytes` bytes, never splitting a
+ * Like decodeHtml, but hands the text to `write` in pieces of at most `chunkBytes` bytes, never splitting a
  * character, for parsers that accept text in chunks (htmlparser2). V8 puts every string over ~128 KB into
  * its large-object space, which here cost about ten times more per byte than the ordinary young-generation
  * strings of a chunked decode; shop pages are often 0.3–1.6 MB. Legacy charsets are decoded whole.
@@ -101,7 +98,7 @@ export function decodeHtmlInChunks(
   bytes: Uint8Array,
   httpCharset: string | null | undefined,
   write: (text: string) => void,
-  opts: DecodeOptions & { chunkBytes?: number } = {},
+  opts: ChunkOptions = {},
 ): Omit<Decoded, 'text'> {
   const p = plan(bytes, httpCharset);
   if (!p.utf8) {
@@ -109,14 +106,20 @@ export function decodeHtmlInChunks(
     write(d.text);
     return { charset: d.charset, valid: d.valid };
   }
-  const buf = asBuffer(opts.beforeUtf8 ? opts.beforeUtf8(p.body) : p.body);
+  const buf = asBuffer(p.body);
   const size = Math.max(4, opts.chunkBytes ?? 32 * 1024);
-  for (let start = 0; start < buf.length; ) {
-    let end = Math.min(start + size, buf.length);
-    // Back up to the start of a character: UTF-8 continuation bytes are 10xxxxxx.
-    while (end < buf.length && (buf[end] & 0xc0) === 0x80) end--;
-    write(buf.toString('utf8', start, end));
-    start = end;
+  const out = opts.leaveOut ? opts.leaveOut(p.body) : [];
+  let from = 0;
+  for (let k = 0; k <= out.length; k += 2) {
+    const to = k < out.length ? out[k] : buf.length;
+    for (let start = from; start < to; ) {
+      let end = Math.min(start + size, to);
+      // Back up to the start of a character: UTF-8 continuation bytes are 10xxxxxx.
+      while (end < to && (buf[end] & 0xc0) === 0x80) end--;
+      write(buf.toString('utf8', start, end));
+      start = end;
+    }
+    if (k < out.length) from = out[k + 1];
   }
   return { charset: p.charset, valid: true };
 }

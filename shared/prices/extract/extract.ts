@@ -6,7 +6,7 @@ import { decodeHtmlInChunks } from './decode.ts';
 import { type DomNode, isText, textOf, walkElements } from './dom.ts';
 import { type Json, parseJsonLd, productsFromJsonLd } from './json-ld.ts';
 import { productFromMeta, productsFromMarkup } from './markup.ts';
-import { dropScriptAndStyleBodies } from './raw-text.ts';
+import { scriptAndStyleBodies } from './raw-text.ts';
 import type { ExtractedProduct, PriceSource, ProductCandidate } from './types.ts';
 import { type VisibleCandidate, visiblePriceCandidates } from './visible.ts';
 
@@ -36,7 +36,7 @@ export function parseHtml(html: string | Uint8Array, chunkBytes?: number): Docum
   if (typeof html === 'string') parser.end(html);
   else {
     decodeHtmlInChunks(html, null, (text) => parser.write(text), {
-      beforeUtf8: dropScriptAndStyleBodies,
+      leaveOut: scriptAndStyleBodies,
       chunkBytes,
     });
     parser.end();

@@ -58,8 +58,11 @@ function specialEnd(b: Uint8Array, start: number, end: number): Uint8Array | nul
   return s;
 }
 
-/** Index of the '>' that ends an opening tag's attributes, and whether it was self-closing; -1 at EOF. */
-function scanAttributes(b: Uint8Array, i: number): { end: number; selfClosing: boolean } {
+/**
+ * The '>' that ends an opening tag's attributes, as its index times two plus one when the tag was
+ * self-closing (a number rather than an object: this runs for every tag); -1 at EOF.
+ */
+function scanAttributes(b: Uint8Array, i: number): number {
   // States of htmlparser2's tokenizer inside an opening tag. A state that "reconsumes" the character hands it
   // to the next state without advancing i.
   const BEFORE_NAME = 0;
@@ -73,7 +76,7 @@ function scanAttributes(b: Uint8Array, i: number): { end: number; selfClosing: b
   while (i < n) {
     const c = b[i];
     if (state === BEFORE_NAME) {
-      if (c === GT) return { end: i, selfClosing: false };
+      if (c === GT) return i * 2;
       if (c === SLASH) state = SELF_CLOSING;
       else if (!isWs(c)) state = NAME;
     } else if (state === NAME) {
@@ -104,7 +107,7 @@ function scanAttributes(b: Uint8Array, i: number): { end: number; selfClosing: b
       }
     } else {
       // SELF_CLOSING
-      if (c === GT) return { end: i, selfClosing: true };
+      if (c === GT) return i * 2 + 1;
       if (!isWs(c)) {
         state = BEFORE_NAME;
         continue; // reconsume
@@ -112,7 +115,7 @@ function scanAttributes(b: Uint8Array, i: number): { end: number; selfClosing: b
     }
     i++;
   }
-  return { end: -1, selfClosing: false };
+  return -1;
 }
 
 /** Where a raw-text body ends: the index of its closing sequence (e.g. "</script"), or -1 if unclosed. */
@@ -187,13 +190,12 @@ function bodyMayMatter(b: Uint8Array, start: number, end: number, isScript: bool
 }
 
 /**
- * Returns the bytes without the bodies of <script> and <style> elements that extraction does not read
- * (the input itself when there are none).
+ * The bodies of <script> and <style> elements that extraction does not read, as [start, end) byte ranges
+ * (flat pairs, ascending). Each range starts after a '>' and ends at a '<', so never inside a character.
  */
-export function dropScriptAndStyleBodies(b: Uint8Array): Uint8Array {
+export function scriptAndStyleBodies(b: Uint8Array): number[] {
   const n = b.length;
-  const drops: number[] = []; // [start, end) pairs
-  let dropped = 0;
+  const drops: number[] = [];
   let i = 0;
   while (i >= 0 && i < n) {
     const lt = b.indexOf(LT, i);
@@ -237,27 +239,30 @@ export function dropScriptAndStyleBodies(b: Uint8Array): Uint8Array {
     let nameEnd = lt + 2;
     while (nameEnd < n && !isEndOfTagSection(b[nameEnd])) nameEnd++;
     const tag = scanAttributes(b, nameEnd);
-    if (tag.end < 0) break;
-    i = tag.end + 1;
-    const s = tag.selfClosing ? null : specialEnd(b, lt + 1, nameEnd);
+    if (tag < 0) break;
+    i = Math.floor(tag / 2) + 1;
+    const s = tag % 2 === 1 ? null : specialEnd(b, lt + 1, nameEnd);
     if (s === null) continue;
     const close = specialBodyEnd(b, i, s);
     if (close < 0) break;
     if ((s === SCRIPT_END || s === STYLE_END) && close > i && !bodyMayMatter(b, lt, i, s === SCRIPT_END)) {
       drops.push(i, close);
-      dropped += close - i;
     }
     i = afterGt(b, close + s.length);
   }
-  if (dropped === 0) return b;
-  const out = new Uint8Array(n - dropped);
+  return drops;
+}
+
+/** The bytes without the bodies scriptAndStyleBodies finds (the input itself when there are none). */
+export function dropScriptAndStyleBodies(b: Uint8Array): Uint8Array {
+  const drops = scriptAndStyleBodies(b);
+  if (drops.length === 0) return b;
+  const parts: Uint8Array[] = [];
   let from = 0;
-  let at = 0;
   for (let k = 0; k < drops.length; k += 2) {
-    out.set(b.subarray(from, drops[k]), at);
-    at += drops[k] - from;
+    parts.push(b.subarray(from, drops[k]));
     from = drops[k + 1];
   }
-  out.set(b.subarray(from), at);
-  return out;
+  parts.push(b.subarray(from));
+  return Buffer.concat(parts);
 }

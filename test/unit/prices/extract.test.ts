@@ -294,6 +294,10 @@ describe('bytes and encodings', () => {
       expect(parts.join('')).toBe(text);
       expect(parts.every((p) => !/[\ud800-\udbff]$/.test(p))).toBe(true);
     }
+    const cut: string[] = [];
+    const ab = Buffer.from('<a>é</a><b>€€</b><c>🙂</c>', 'utf8');
+    decodeHtmlInChunks(ab, null, (t) => cut.push(t), { chunkBytes: 4, leaveOut: () => [3, 5, 12, 18] });
+    expect(cut.join('')).toBe('<a></a><b></b><c>🙂</c>');
     const parts: string[] = [];
     const legacy = Buffer.from('<meta charset="iso-8859-1"><p>Caf\xe9</p>', 'latin1');
     expect(decodeHtmlInChunks(legacy, null, (t) => parts.push(t))).toMatchObject({ valid: true });
