@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { makeStageHandler } from '../functions/pipeline-common/make-stage-handler.ts';
+import { DuckDbBulkLoader } from '../shared/adapters/duckdb-bulk-loader.ts';
 import { DuckDbQueryEngine } from '../shared/adapters/duckdb-query-engine.ts';
 import { FsObjectStore } from '../shared/adapters/fs-object-store.ts';
 import { writeDemoFile } from '../shared/demo/write-demo-file.ts';
@@ -339,12 +340,13 @@ export async function seedPipelineDemo(options: {
       const path = join(tmp, `${file.admin}-${file.fileName}`);
       await writeDemoFile(path, { rows: file.rows, seed: file.seed, year: file.year, firstId: file.firstId });
       const manifest = await ingestUpload(
-        { store, keys, log: () => {} },
+        { store, keys, log: () => {}, bulk: new DuckDbBulkLoader() },
         {
           admin: file.admin,
           dataset: 'declarations',
           fileName: file.fileName,
           open: async () => fileBytes(path),
+          localPath: path,
         },
       );
       log(`demo: ${file.admin} ${file.year}: ${manifest.rowsAccepted} declarations ingested`);

@@ -13,15 +13,24 @@ if (mode === 'bacuda') {
   const { ingestUpload } = await import('../../shared/ingest/ingest.ts');
   const { LocalKeyStore } = await import('../../shared/ingest/local-key-store.ts');
   const { fileBytes } = await import('../../shared/ingest/source.ts');
+  const { DuckDbBulkLoader } = await import('../../shared/adapters/duckdb-bulk-loader.ts');
   const m = await ingestUpload(
     {
       store: new FsObjectStore(outDir),
       keys: new LocalKeyStore(outDir),
+      // What `bacuda ingest` and `npm start` use; BENCH_STREAMING=1 measures the streaming JS path alone.
+      ...(process.env.BENCH_STREAMING ? {} : { bulk: new DuckDbBulkLoader() }),
       ...(process.env.PART_ROWS
         ? { partRows: Number(process.env.PART_ROWS), maxBufferedRows: Number(process.env.PART_ROWS) }
         : {}),
     },
-    { admin: 'XAA', dataset: 'declarations', fileName: 'bench.csv', open: async () => fileBytes(file) },
+    {
+      admin: 'XAA',
+      dataset: 'declarations',
+      fileName: 'bench.csv',
+      open: async () => fileBytes(file),
+      localPath: file,
+    },
   );
   if (m.status !== 'ingested') throw new Error(`ingest ended ${m.status}: ${m.error ?? ''}`);
   rows = m.rowsAccepted + m.rowsRejected;

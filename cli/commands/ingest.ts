@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DEFAULT_STORE_DIR } from '../../local/store-folder.ts';
+import { DuckDbBulkLoader } from '../../shared/adapters/duckdb-bulk-loader.ts';
 import { FsObjectStore } from '../../shared/adapters/fs-object-store.ts';
 import { DATASETS, isDatasetName } from '../../shared/ingest/datasets.ts';
 import { assertAdmin, IngestInputError, ingestUpload } from '../../shared/ingest/ingest.ts';
@@ -54,12 +55,13 @@ export const ingestCommand: Command = {
     const store = new FsObjectStore(root);
     try {
       const manifest = await ingestUpload(
-        { store, keys: new LocalKeyStore(root), log },
+        { store, keys: new LocalKeyStore(root), log, bulk: new DuckDbBulkLoader() },
         {
           admin,
           dataset,
           fileName: basename(file),
           open: async () => fileBytes(file),
+          localPath: file,
           format: stringOpt(values, 'format') ?? 'auto',
           mappings,
         },

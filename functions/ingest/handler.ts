@@ -1,5 +1,7 @@
+import { isAbsolute } from 'node:path';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
+import type { BulkLoader } from '../../shared/ingest/bulk.ts';
 import { IngestInputError, ingestUpload } from '../../shared/ingest/ingest.ts';
 import type { Manifest } from '../../shared/ingest/manifest.ts';
 import type { PseudonymKeyStore } from '../../shared/ingest/pseudonymise.ts';
@@ -10,6 +12,8 @@ export interface IngestHandlerDeps {
   keys: PseudonymKeyStore;
   log?: (line: string) => void;
   now?: () => Date;
+  /** Locally, DuckDB's bulk path (see shared/ingest/bulk.ts); the Lambda has none. */
+  bulk?: BulkLoader;
 }
 
 /** EventBridge "Object Created" from S3 (the bucket's EventBridge notifications). */
@@ -61,6 +65,12 @@ export function uploadsOf(event: IngestEvent): UploadRef[] {
   return [];
 }
 
+/** The object as a local file when the store is a folder (never for S3). */
+function localFile(store: ObjectStore, key: string): string | undefined {
+  const where = store.locate(key);
+  return isAbsolute(where) ? where : undefined;
+}
+
 const UPLOAD_KEY = /^uploads\/([^/]+)\/([^/]+)\/(.+)$/;
 
 /**
@@ -84,8 +94,16 @@ export function makeIngestHandler(deps: IngestHandlerDeps) {
       const fileName = path.split('/').pop() ?? path;
       try {
         const manifest = await ingestUpload(
-          { store: deps.store, keys: deps.keys, log, now: deps.now },
-          { admin, dataset, fileName, sourceKey: key, versionId, open: () => deps.store.getStream(key) },
+          { store: deps.store, keys: deps.keys, log, now: deps.now, bulk: deps.bulk },
+          {
+            admin,
+            dataset,
+            fileName,
+            sourceKey: key,
+            versionId,
+            open: () => deps.store.getStream(key),
+            localPath: localFile(deps.store, key),
+          },
         );
         results.push({
           key,

@@ -20,6 +20,8 @@ export interface CsvRecord {
 export interface CsvOptions {
   /** Field delimiter; detected from the first line (",", ";", "\t" or "|") when omitted. */
   delimiter?: string;
+  /** Told the delimiter once it is known (detected or given), e.g. so a bulk reader can use the same. */
+  onDelimiter?: (delimiter: string) => void;
   /** Records per yielded batch. */
   batchSize?: number;
   /** A single record larger than this (in characters) is an error, so one bad quote cannot eat memory. */
@@ -60,6 +62,12 @@ export async function* parseCsvBatches(
   const batchSize = options.batchSize ?? 4096;
   const maxRecordChars = options.maxRecordChars ?? 16 * 1024 * 1024;
   let delimiter = options.delimiter;
+  if (delimiter) options.onDelimiter?.(delimiter);
+  const pickDelimiter = (line: string) => {
+    const d = detectDelimiter(line);
+    options.onDelimiter?.(d);
+    return d;
+  };
   let carry = '';
   let line = 1; // physical line number of the start of `carry`
   let batch: CsvRecord[] = [];
@@ -85,13 +93,13 @@ export async function* parseCsvBatches(
         // Fast path: the line holds no quote.
         if (end > pos) {
           const raw = text.slice(pos, end);
-          delimiter ??= detectDelimiter(raw);
+          delimiter ??= pickDelimiter(raw);
           batch.push({ fields: raw.split(delimiter), line });
         }
         line++;
         pos = nl + 1;
       } else {
-        delimiter ??= detectDelimiter(text.slice(pos, end));
+        delimiter ??= pickDelimiter(text.slice(pos, end));
         const parsed = parseQuotedRecord(text, pos, delimiter);
         if (parsed === undefined) break; // the record continues in the next chunk
         batch.push({ fields: parsed.fields, line });
@@ -114,10 +122,10 @@ export async function* parseCsvBatches(
     if (text.trim().length > 0) {
       if (!text.includes('"')) {
         const raw = text.slice(0, text.endsWith('\r\n') ? -2 : -1);
-        delimiter ??= detectDelimiter(raw);
+        delimiter ??= pickDelimiter(raw);
         batch.push({ fields: raw.split(delimiter), line });
       } else {
-        delimiter ??= detectDelimiter(text);
+        delimiter ??= pickDelimiter(text);
         const parsed = parseQuotedRecord(text, 0, delimiter);
         if (parsed === undefined) {
           // A truncated last record is reported as a bad row, not a broken file: a row never vanishes.

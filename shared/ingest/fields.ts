@@ -158,7 +158,7 @@ export function epochDays(iso: string): number {
   return Math.round(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / 86_400_000);
 }
 
-const FLOWS: Record<string, string> = {
+export const FLOWS: Record<string, string> = {
   '1': 'import',
   '2': 'export',
   '3': 're-export',

@@ -1,7 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ObjectStore } from '../ports/object-store.ts';
+import type { BulkLoader } from './bulk.ts';
 import {
   DATASETS,
   type DatasetDef,
@@ -28,7 +34,7 @@ import {
 } from './parquet.ts';
 import { Pseudonymiser, type PseudonymKeyStore } from './pseudonymise.ts';
 import { type ReadInfo, readRows, UnreadableFileError } from './read.ts';
-import { type ByteSource, ByteTap } from './source.ts';
+import { type ByteSource, ByteTap, fileBytes } from './source.ts';
 
 export interface IngestDeps {
   store: ObjectStore;
@@ -44,6 +50,13 @@ export interface IngestDeps {
   maxBufferedRows?: number;
   /** Parquet encoding (inline hyparquet-writer by default). */
   encoder?: ParquetEncoder;
+  /**
+   * A native engine for well-formed uploads (DuckDB locally): the upload is copied to a local temporary
+   * file and offered to it first; when it declines, the same file goes through the streaming JS path.
+   */
+  bulk?: BulkLoader;
+  /** Parent folder for the bulk path's temporary files (default: the OS temp folder). */
+  tmpDir?: string;
 }
 
 export interface IngestRequest {
@@ -53,6 +66,8 @@ export interface IngestRequest {
   fileName: string;
   /** Opens the upload's bytes; called again only to copy an unreadable file into quarantine. */
   open: () => Promise<ByteSource>;
+  /** The upload as a local file, when it is one: the bulk engine then reads it in place. */
+  localPath?: string;
   /** "auto" (default) or a layout name. */
   format?: string;
   /** The upload's object key and version, for idempotent handling of repeated notifications. */
@@ -253,8 +268,78 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
   };
 
   let readInfo: ReadInfo = {};
+  let bulkLoaded = false;
+  const work = deps.bulk ? await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'bacuda-ingest-')) : undefined;
   try {
-    const reader = readRows(tap.wrap(await req.open()), {
+    let source: ByteSource;
+    if (work && deps.bulk) {
+      // The bytes are hashed while DuckDB reads them (it runs on its own threads).
+      let local = req.localPath;
+      let hashed: Promise<void>;
+      if (local) {
+        hashed = (async () => {
+          for await (const _ of tap.wrap(await req.open()));
+        })();
+        hashed.catch(() => undefined);
+      } else {
+        local = join(work, 'upload');
+        await pipeline(tap.wrap(await req.open()), createWriteStream(local));
+        hashed = Promise.resolve();
+      }
+      source = fileBytes(local);
+      const bulk = await tryBulk(deps.bulk, {
+        path: local,
+        work,
+        dataset,
+        layouts: [...dataset.layouts, ...mappings],
+        format: req.format,
+        key: await deps.keys.keyFor(admin),
+        kvMetadata: { 'bacuda.uploadId': uploadId, 'bacuda.schemaVersion': String(dataset.schemaVersion) },
+        log,
+        info: readInfo,
+      });
+      await hashed;
+      Object.assign(info, bulk.info);
+      if (bulk.result?.status === 'loaded') {
+        for (const [seq, f] of bulk.result.files.entries()) {
+          const key = `${partitionPrefix(dataset.name, admin, f.year, f.month)}${sourceId}.${uploadId}.${String(seq).padStart(4, '0')}.parquet`;
+          await store.putStream(key, createReadStream(f.path), {
+            contentType: 'application/vnd.apache.parquet',
+          });
+          files.push({ key, rows: f.rows, year: f.year, month: f.month });
+        }
+        rowsIn = bulk.result.rowsIn;
+        rowsAccepted = rowsIn;
+        bulkLoaded = true;
+      } else if (bulk.result) {
+        log(`${req.fileName}: streaming path (${bulk.result.reason})`);
+      }
+    } else {
+      source = tap.wrap(await req.open());
+    }
+    if (!bulkLoaded) await streamRows(source);
+    await quarantine.close();
+  } catch (err) {
+    await inFlight.catch(() => undefined);
+    await cleanup();
+    Object.assign(info, readInfo);
+    if (!(err instanceof UnreadableFileError || err instanceof LayoutError)) throw err;
+    return quarantineWholeFile(deps, req, {
+      uploadId,
+      dataset,
+      started,
+      rowsRead: rowsIn,
+      info,
+      error: (err as Error).message,
+      warnings,
+      objectPointer,
+    });
+  } finally {
+    if (work) await rm(work, { recursive: true, force: true });
+  }
+
+  async function streamRows(source: ByteSource): Promise<void> {
+    const reader = readRows(source, {
       fields: dataset.fields,
       layouts: [...dataset.layouts, ...mappings],
       format: req.format,
@@ -304,22 +389,6 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     Object.assign(info, readInfo);
     for (const slot of buffers.values()) await flush(slot);
     await inFlight;
-    await quarantine.close();
-  } catch (err) {
-    await inFlight.catch(() => undefined);
-    await cleanup();
-    Object.assign(info, readInfo);
-    if (!(err instanceof UnreadableFileError || err instanceof LayoutError)) throw err;
-    return quarantineWholeFile(deps, req, {
-      uploadId,
-      dataset,
-      started,
-      rowsRead: rowsIn,
-      info,
-      error: (err as Error).message,
-      warnings,
-      objectPointer,
-    });
   }
 
   const sha256 = tap.sha256();
@@ -400,6 +469,53 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     `${req.fileName}: ${manifest.rowsAccepted} accepted, ${manifest.rowsRejected} rejected (${manifest.format}) → ${files.length} file(s)`,
   );
   return written;
+}
+
+/**
+ * Reads the header with the JS reader (layout detection and its errors stay in one place), then offers
+ * the file to the bulk engine. `result` is undefined when the header alone settled nothing to load.
+ */
+async function tryBulk(
+  bulk: BulkLoader,
+  o: {
+    path: string;
+    work: string;
+    dataset: DatasetDef;
+    layouts: ColumnMapping[];
+    format?: string;
+    key: Uint8Array;
+    kvMetadata: Record<string, string>;
+    log: (line: string) => void;
+    /** Filled with what the header told, even when reading it fails. */
+    info: ReadInfo;
+  },
+): Promise<{ info: ReadInfo; result?: Awaited<ReturnType<BulkLoader['load']>> }> {
+  const reader = readRows(fileBytes(o.path), {
+    fields: o.dataset.fields,
+    layouts: o.layouts,
+    format: o.format,
+  });
+  const batches = reader.batches[Symbol.asyncIterator]();
+  try {
+    await batches.next();
+  } finally {
+    Object.assign(o.info, reader.info);
+    await batches.return?.(undefined);
+  }
+  const info = reader.info;
+  if (!info.layout || !info.compression) return { info };
+  const result = await bulk.load({
+    path: o.path,
+    compression: info.compression,
+    delimiter: info.delimiter ?? ',',
+    layout: info.layout,
+    dataset: o.dataset,
+    key: o.key,
+    outDir: o.work,
+    kvMetadata: o.kvMetadata,
+    log: o.log,
+  });
+  return { info, result };
 }
 
 /**

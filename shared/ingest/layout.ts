@@ -54,6 +54,8 @@ export interface ConvertedRow {
 export interface CompiledLayout {
   mapping: ColumnMapping;
   header: string[];
+  /** Each canonical field (dataset order) and the header position it is read from (-1: default). */
+  plan: readonly { field: FieldDef; at: number }[];
   convert(cells: string[]): ConvertedRow;
 }
 
@@ -124,7 +126,14 @@ export function compileLayout(
     const key = normaliseColumn(h);
     if (!index.has(key)) index.set(key, i);
   });
-  const plan: { name: string; column: string; at: number; convert: Converter; fallback: unknown }[] = [];
+  const plan: {
+    field: FieldDef;
+    name: string;
+    column: string;
+    at: number;
+    convert: Converter;
+    fallback: unknown;
+  }[] = [];
   const missingRequired: string[] = [];
   for (const f of fields) {
     const spec = mapping.columns[f.name];
@@ -142,6 +151,7 @@ export function compileLayout(
     }
     if (at < 0 && f.required && f.default === undefined) missingRequired.push(f.name);
     plan.push({
+      field: f,
       name: f.name,
       column,
       at,
@@ -158,6 +168,7 @@ export function compileLayout(
   return {
     mapping,
     header,
+    plan,
     convert(cells: string[]): ConvertedRow {
       const values: unknown[] = new Array(plan.length);
       let errors: RowError[] | undefined;

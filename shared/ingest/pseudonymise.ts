@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /**
  * Where each administration's pseudonymisation key comes from: a local secret file on one machine,
@@ -48,4 +48,15 @@ export class Pseudonymiser {
       if (typeof v === 'string' && v !== '') values[fields[i]] = this.pseudonym(v);
     }
   }
+}
+
+/**
+ * The HMAC-SHA256 inner and outer pads of a key (RFC 2104: keys over 64 bytes are hashed first, shorter
+ * ones zero-padded), so an engine with only SHA-256 (DuckDB's sha256) computes the same pseudonyms:
+ * P + first 24 hex of sha256(opad || sha256(ipad || id)).
+ */
+export function hmacPads(key: Uint8Array): { ipad: Uint8Array; opad: Uint8Array } {
+  const block = Buffer.alloc(64);
+  Buffer.from(key.length > 64 ? createHash('sha256').update(key).digest() : key).copy(block);
+  return { ipad: block.map((b) => b ^ 0x36), opad: block.map((b) => b ^ 0x5c) };
 }

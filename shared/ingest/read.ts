@@ -34,6 +34,7 @@ export interface ReadOptions {
 export interface ReadInfo {
   format?: string;
   compression?: 'gzip' | 'none';
+  delimiter?: string;
   header?: string[];
   layout?: CompiledLayout;
 }
@@ -61,7 +62,12 @@ export function readRows(
     let layout: CompiledLayout | undefined;
     let rowNumber = 0;
     try {
-      for await (const records of parseCsvBatches(decodeUtf8(unzipped.bytes), options.csv)) {
+      for await (const records of parseCsvBatches(decodeUtf8(unzipped.bytes), {
+        ...options.csv,
+        onDelimiter: (d) => {
+          info.delimiter = d;
+        },
+      })) {
         let start = 0;
         if (!layout) {
           info.compression = unzipped.compression();

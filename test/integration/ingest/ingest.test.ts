@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DuckDbBulkLoader } from '../../../shared/adapters/duckdb-bulk-loader.ts';
 import { DuckDbQueryEngine } from '../../../shared/adapters/duckdb-query-engine.ts';
 import { FsObjectStore } from '../../../shared/adapters/fs-object-store.ts';
 import { localLakeTables } from '../../../shared/ingest/datasets.ts';
-import { type IngestRequest, ingestUpload } from '../../../shared/ingest/ingest.ts';
+import { type IngestDeps, type IngestRequest, ingestUpload } from '../../../shared/ingest/ingest.ts';
 import { LocalKeyStore } from '../../../shared/ingest/local-key-store.ts';
 import { runNamedQuery } from '../../../shared/queries/index.ts';
 
@@ -22,41 +23,52 @@ const GOOD = [
 ];
 const BAD = 'SGD4,13-02-30,IMPSECRET003,DECSECRET03,CNTRY680,OFFICE51,8517120000,5,10,400,500,50,0,0';
 
-const root = mkdtempSync(join(tmpdir(), 'bacuda-ingest-'));
-const store = new FsObjectStore(root);
-const keys = new LocalKeyStore(root);
-const engine = new DuckDbQueryEngine(localLakeTables(root));
-afterAll(() => engine.close());
-
-function request(
-  content: string | Uint8Array,
-  fileName: string,
-  extra: Partial<IngestRequest> = {},
-): IngestRequest {
-  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-  return {
-    admin: 'XAA',
-    dataset: 'declarations',
-    fileName,
-    open: async () =>
-      (async function* () {
-        // Odd chunk sizes exercise records split across chunks.
-        for (let i = 0; i < bytes.length; i += 37) yield bytes.subarray(i, i + 37);
-      })(),
-    ...extra,
-  };
-}
-
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : [p];
+// The same expectations hold whether rows go through the streaming JS path alone or are first offered
+// to DuckDB's bulk path (which declines any file with a row needing a rejection reason).
+for (const [engineName, extra] of [
+  ['streaming', {}],
+  ['bulk', { bulk: new DuckDbBulkLoader() }],
+] as const) {
+  describe(`ingestUpload (${engineName} path)`, () => {
+    ingestSuite(extra);
   });
 }
 
-describe('ingestUpload', () => {
+function ingestSuite(extra: Partial<IngestDeps>): void {
+  const root = mkdtempSync(join(tmpdir(), 'bacuda-ingest-'));
+  const store = new FsObjectStore(root);
+  const keys = new LocalKeyStore(root);
+  const deps = { store, keys, ...extra };
+  const engine = new DuckDbQueryEngine(localLakeTables(root));
+  afterAll(() => engine.close());
+
+  function request(
+    content: string | Uint8Array,
+    fileName: string,
+    extra: Partial<IngestRequest> = {},
+  ): IngestRequest {
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+    return {
+      admin: 'XAA',
+      dataset: 'declarations',
+      fileName,
+      open: async () =>
+        (async function* () {
+          // Odd chunk sizes exercise records split across chunks.
+          for (let i = 0; i < bytes.length; i += 37) yield bytes.subarray(i, i + 37);
+        })(),
+      ...extra,
+    };
+  }
+
+  function walk(dir: string): string[] {
+    return readdirSync(dir).flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+  }
   it('writes validated, pseudonymised, partitioned Parquet, quarantine and a manifest', async () => {
-    const m = await ingestUpload({ store, keys }, request(synthetic([...GOOD, BAD]), 'jan feb.csv'));
+    const m = await ingestUpload(deps, request(synthetic([...GOOD, BAD]), 'jan feb.csv'));
     expect(m).toMatchObject({
       status: 'ingested',
       format: 'wco-bacuda-synthetic',
@@ -116,7 +128,7 @@ describe('ingestUpload', () => {
   });
 
   it('adds nothing when the same bytes are uploaded again', async () => {
-    const again = await ingestUpload({ store, keys }, request(synthetic([...GOOD, BAD]), 'copy.csv'));
+    const again = await ingestUpload(deps, request(synthetic([...GOOD, BAD]), 'copy.csv'));
     expect(again.status).toBe('duplicate');
     expect(again.duplicateOf).toBeTruthy();
     expect(again.files).toEqual([]);
@@ -125,17 +137,14 @@ describe('ingestUpload', () => {
   });
 
   it('replaces the rows of an earlier version of the same file name', async () => {
-    const corrected = await ingestUpload(
-      { store, keys },
-      request(synthetic(GOOD.slice(0, 2)), 'jan feb.csv'),
-    );
+    const corrected = await ingestUpload(deps, request(synthetic(GOOD.slice(0, 2)), 'jan feb.csv'));
     expect(corrected.status).toBe('ingested');
     expect(corrected.replaces).toBeTruthy();
     expect(await runNamedQuery(engine, 'declarations.count', 'XAA')).toEqual([{ count: 2 }]);
     const old = JSON.parse(await store.getText(`manifests/XAA/declarations/${corrected.replaces}.json`));
     expect(old.supersededBy).toBe(corrected.uploadId);
     // A different file adds to the lake.
-    await ingestUpload({ store, keys }, request(gzipSync(synthetic([GOOD[2]])), 'march.csv.gz'));
+    await ingestUpload(deps, request(gzipSync(synthetic([GOOD[2]])), 'march.csv.gz'));
     expect(await runNamedQuery(engine, 'declarations.count', 'XAA')).toEqual([{ count: 3 }]);
   });
 
@@ -144,13 +153,13 @@ describe('ingestUpload', () => {
       sourceKey: 'uploads/XAA/declarations/once.csv',
       versionId: 'v1',
     });
-    const first = await ingestUpload({ store, keys }, req);
-    const second = await ingestUpload({ store, keys }, req);
+    const first = await ingestUpload(deps, req);
+    const second = await ingestUpload(deps, req);
     expect(second.uploadId).toBe(first.uploadId);
   });
 
   it('quarantines an unreadable file whole, with an error report', async () => {
-    const m = await ingestUpload({ store, keys }, request('what,is,this\n1,2,3\n', 'mystery.csv'));
+    const m = await ingestUpload(deps, request('what,is,this\n1,2,3\n', 'mystery.csv'));
     expect(m).toMatchObject({ status: 'unreadable', rowsAccepted: 0, files: [] });
     expect(m.rowsIn).toBe(m.rowsAccepted + m.rowsRejected);
     expect(m.error).toMatch(/unrecognised layout/);
@@ -176,7 +185,7 @@ describe('ingestUpload', () => {
       }),
     );
     const m = await ingestUpload(
-      { store, keys },
+      deps,
       request('DeclNo,DeclDate,Tariff,TIN,Value\nX1,05/03/2013,87032390,TINSECRET,100\n', 'own.csv'),
     );
     expect(m).toMatchObject({ status: 'ingested', format: 'xaa-customs', rowsAccepted: 1 });
@@ -185,7 +194,7 @@ describe('ingestUpload', () => {
   it('ingests the other datasets with their own schemas', async () => {
     writeFileSync(join(root, 'unused'), '');
     const trade = await ingestUpload(
-      { store, keys },
+      deps,
       request(
         '"classification","year","flowcode","flow","reportercode","reporteriso","partnercode","partneriso","productcode","unitcode","quantity","weight","tradevalue","flag"\n"H2",2005,1,"Import",8,"ALB",246,"FIN",440799,12,31,15480,4626,0\n"H2",2005,2,"Export",8,"ALB",0,"WLD",440799,12,3,100,-5,0\n',
         'comtrade.csv',
@@ -206,7 +215,7 @@ describe('ingestUpload', () => {
       },
     ]);
     const revenue = await ingestUpload(
-      { store, keys },
+      deps,
       request(
         'year,month,category,amount\n2020,1,Customs duties,100\n2020,13,Customs duties,5\n',
         'rev.csv',
@@ -217,17 +226,17 @@ describe('ingestUpload', () => {
     );
     expect(revenue).toMatchObject({ format: 'bacuda-revenue', rowsAccepted: 1, rowsRejected: 1 });
     const tariffs = await ingestUpload(
-      { store, keys },
+      deps,
       request('hs_code,rate_percent,valid_from\n4407.99,10,2020-01-01\n', 't.csv', { dataset: 'tariffs' }),
     );
     expect(tariffs.rowsAccepted).toBe(1);
     const fx = await ingestUpload(
-      { store, keys },
+      deps,
       request('date,currency,rate\n2020-01-02,usd,15.2\n2020-01-02,EURO,1\n', 'fx.csv', { dataset: 'fx' }),
     );
     expect(fx).toMatchObject({ rowsAccepted: 1, rowsRejected: 1 });
     const prices = await ingestUpload(
-      { store, keys },
+      deps,
       request(
         'date,observed_at,url,price,currency,converted_price,local_currency,product_key,hs_code,availability\n2013-01-05,2013-01-05T10:00:00Z,https://shop.example/a,12999.00,EUR,14000,XAA,k1,870323,https://schema.org/InStock\n',
         'p.csv',
@@ -253,4 +262,4 @@ describe('ingestUpload', () => {
       { date: '2020-01-02', currency: 'USD', rate: 15.2 },
     ]);
   });
-});
+}
