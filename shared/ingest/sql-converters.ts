@@ -9,9 +9,13 @@ import { type ConvertOptions, type FieldDef, FLOWS } from './fields.ts';
  * which stay the one authority on what is valid and on every rejection reason. The SQL is checked
  * against the JS converters cell by cell in test/unit/ingest/sql-converters.test.ts.
  */
-/** How the bulk reader reads a field's column: numbers parse in DuckDB's CSV reader, the rest as text. */
-export function readType(field: FieldDef): 'VARCHAR' | 'DOUBLE' {
-  return field.kind === 'amount' || field.kind === 'number' ? 'DOUBLE' : 'VARCHAR';
+/**
+ * How the bulk reader reads a field's column: always as text. (DuckDB's CSV reader parses numbers
+ * faster, but also accepts "1_000", "1.0_1" and "+-1", which JS rejects, and it cannot say which cell
+ * was written how.)
+ */
+export function readType(_field: FieldDef): 'VARCHAR' {
+  return 'VARCHAR';
 }
 
 export interface SqlCell {
@@ -56,11 +60,7 @@ export function emptyCell(r: string): string {
   return `(${r} IS NULL OR ${r} IN ('NA', 'NULL'))`;
 }
 
-/**
- * Kind-specific certainty and value for a non-empty cell `r`: a VARCHAR, or for amounts and numbers a
- * DOUBLE already parsed by DuckDB's CSV reader (which accepts only forms JS's Number() reads the same;
- * checked in the tests), so only the sign and finiteness remain to check.
- */
+/** Kind-specific certainty and value for a non-empty VARCHAR cell `r`. */
 function kindCell(field: FieldDef, r: string, options: ConvertOptions): SqlCell {
   const noEdgeBlanks = `(unicode(${r}) NOT IN (${JS_TRIMMED}) AND unicode(right(${r}, 1)) NOT IN (${JS_TRIMMED}))`;
   switch (field.kind) {
@@ -75,10 +75,18 @@ function kindCell(field: FieldDef, r: string, options: ConvertOptions): SqlCell 
       };
     case 'count':
       return { value: `TRY_CAST(${r} AS INTEGER)`, certain: `regexp_full_match(${r}, '[0-9]{1,9}')` };
+    // Plain decimals only: DuckDB's and JS's parsers both round them correctly to the same double
+    // (and a 400-digit one overflows in both, which JS rejects).
     case 'amount':
-      return { value: r, certain: `(isfinite(${r}) AND ${r} >= 0)` };
+      return {
+        value: `TRY_CAST(${r} AS DOUBLE)`,
+        certain: `(regexp_full_match(${r}, '[0-9]+(\\.[0-9]+)?') AND isfinite(TRY_CAST(${r} AS DOUBLE)))`,
+      };
     case 'number':
-      return { value: r, certain: `isfinite(${r})` };
+      return {
+        value: `TRY_CAST(${r} AS DOUBLE)`,
+        certain: `(regexp_full_match(${r}, '-?[0-9]+(\\.[0-9]+)?') AND isfinite(TRY_CAST(${r} AS DOUBLE)))`,
+      };
     case 'date': {
       // The three forms the built-in layouts use; everything else (and every invalid date) goes to JS.
       // The value picks its branch by length and dash positions, which for a cell matching one of the
@@ -142,7 +150,7 @@ function kindCell(field: FieldDef, r: string, options: ConvertOptions): SqlCell 
 /** The SQL cell for one field read from column expression `r` (of the field's readType). */
 export function sqlCell(field: FieldDef, r: string, options: ConvertOptions = {}): SqlCell {
   const kind = kindCell(field, r, options);
-  const empty = readType(field) === 'DOUBLE' ? `(${r} IS NULL)` : emptyCell(r);
+  const empty = emptyCell(r);
   return {
     value: `CAST(CASE WHEN ${empty} THEN NULL ELSE ${kind.value} END AS ${sqlType(field)})`,
     certain: field.required ? `(NOT ${empty} AND ${kind.certain})` : `(${empty} OR (${kind.certain}))`,
