@@ -1,5 +1,5 @@
 import { currencyMarks, findCurrencyInText } from '../currency.ts';
-import { numberTokens, parsePrice } from '../parse-price.ts';
+import { numberTokens, type ParsedPrice, parsePrice } from '../parse-price.ts';
 import { type DomElement, type DomNode, isElement, isText, textOf } from './dom.ts';
 
 /**
@@ -142,6 +142,7 @@ class Walk {
   // text is used (buy-button labels, MAIN_SIG on candidates).
   regionMemo = new Map<string, boolean>();
   partMemo = new Map<string, number>();
+  textFacts = new Map<string, TextFacts>();
   opts: VisibleOptions;
   constructor(opts: VisibleOptions) {
     this.opts = opts;
@@ -257,42 +258,36 @@ function visit(w: Walk, el: DomElement, ctx: Ctx): number {
   return (Math.min(len + (BLOCK.has(name) ? 1 : 0), TEXT_LIMIT) << 1) | (digit ? 1 : 0);
 }
 
-function scoreCandidate(
-  w: Walk,
-  text: string,
-  myOrder: number,
-  a: Record<string, string>,
-  priceSig: boolean,
-  oldSig: boolean,
-  bigFont: boolean,
-  ctx: Ctx,
-) {
-  const currency = findCurrencyInText(text, w.opts.localCurrency);
-  if (!priceSig && !currency && !(ctx.priceAncestor && bigFont)) return;
-  const parsed = parsePrice(text, { localCurrency: w.opts.localCurrency });
-  if (!parsed || !(Number(parsed.amount) > 0) || Number(parsed.amount) >= 1e9) return;
-  let score = 0;
-  if (priceSig) score += 3;
-  if (ctx.priceAncestor && !priceSig) score += 1;
-  if (priceSig && MAIN_SIG.test(sigOf(a))) score += 1;
-  if (a.itemprop === 'price' || a.property === 'price') score += 1;
-  if (bigFont) score += 1.5;
-  if (currency) score += 2;
-  // A container whose price comes from a struck/"was" descendant presents that price as old too
-  // (descendants are scored first, so any recorded order after ours is a descendant).
-  const oldTextual = OLD_TEXT.test(text);
-  const fromOldChild = (w.oldAt.get(parsed.amount) ?? []).some((o) => o > myOrder);
-  const old = ctx.struck || oldSig || ctx.oldAncestor || oldTextual || fromOldChild;
-  if (old) w.oldAt.set(parsed.amount, [...(w.oldAt.get(parsed.amount) ?? []), myOrder]);
-  if (oldTextual || (fromOldChild && !ctx.struck)) score -= 4;
-  if (ctx.struck) score -= 6;
-  if (oldSig || ctx.oldAncestor) score -= 4;
-  if (ctx.region) score -= 4;
-  if (ctx.hidden) score -= 2;
-  const fromText = FROM_TEXT.test(text);
-  if (fromText) score -= 3;
-  // A container holding several prices (old and new, or a list) is not itself the price. Price-like numbers
-  // are those touching a currency mark or written with cents.
+/**
+ * What scoring reads from a candidate's text alone. Nested elements often carry the same short text
+ * ("<div><span><b>12,99 €</b></span></div>"), so it is worked out once per distinct text on a page.
+ */
+interface TextFacts {
+  currency: string | null;
+  /** Filled on first need: only texts with a currency or a price-named element get this far. */
+  more?: {
+    parsed: ParsedPrice | null;
+    oldTextual: boolean;
+    fromText: boolean;
+    /** Distinct price-like number tokens, and how many price-like tokens there are. */
+    amounts: number;
+    priceLike: number;
+    wordy: boolean;
+  };
+}
+
+function textFacts(w: Walk, text: string): TextFacts {
+  let f = w.textFacts.get(text);
+  if (f === undefined) {
+    f = { currency: findCurrencyInText(text, w.opts.localCurrency) };
+    w.textFacts.set(text, f);
+  }
+  return f;
+}
+
+function moreFacts(w: Walk, text: string, f: TextFacts): NonNullable<TextFacts['more']> {
+  if (f.more) return f.more;
+  // Price-like numbers are those touching a currency mark or written with cents.
   const marks = currencyMarks(text);
   const amounts = new Set<string>();
   let priceLike = 0;
@@ -304,8 +299,53 @@ function scoreCandidate(
       priceLike++;
     }
   }
-  if (amounts.size > 1) score -= 3;
-  if (text.replace(/[\d\s.,'’]/g, '').length > 12) score -= 1;
+  f.more = {
+    parsed: parsePrice(text, { localCurrency: w.opts.localCurrency }),
+    oldTextual: OLD_TEXT.test(text),
+    fromText: FROM_TEXT.test(text),
+    amounts: amounts.size,
+    priceLike,
+    wordy: text.replace(/[\d\s.,'’]/g, '').length > 12,
+  };
+  return f.more;
+}
+
+function scoreCandidate(
+  w: Walk,
+  text: string,
+  myOrder: number,
+  a: Record<string, string>,
+  priceSig: boolean,
+  oldSig: boolean,
+  bigFont: boolean,
+  ctx: Ctx,
+) {
+  const facts = textFacts(w, text);
+  const currency = facts.currency;
+  if (!priceSig && !currency && !(ctx.priceAncestor && bigFont)) return;
+  const { parsed, oldTextual, fromText, amounts, priceLike, wordy } = moreFacts(w, text, facts);
+  if (!parsed || !(Number(parsed.amount) > 0) || Number(parsed.amount) >= 1e9) return;
+  let score = 0;
+  if (priceSig) score += 3;
+  if (ctx.priceAncestor && !priceSig) score += 1;
+  if (priceSig && MAIN_SIG.test(sigOf(a))) score += 1;
+  if (a.itemprop === 'price' || a.property === 'price') score += 1;
+  if (bigFont) score += 1.5;
+  if (currency) score += 2;
+  // A container whose price comes from a struck/"was" descendant presents that price as old too
+  // (descendants are scored first, so any recorded order after ours is a descendant).
+  const fromOldChild = (w.oldAt.get(parsed.amount) ?? []).some((o) => o > myOrder);
+  const old = ctx.struck || oldSig || ctx.oldAncestor || oldTextual || fromOldChild;
+  if (old) w.oldAt.set(parsed.amount, [...(w.oldAt.get(parsed.amount) ?? []), myOrder]);
+  if (oldTextual || (fromOldChild && !ctx.struck)) score -= 4;
+  if (ctx.struck) score -= 6;
+  if (oldSig || ctx.oldAncestor) score -= 4;
+  if (ctx.region) score -= 4;
+  if (ctx.hidden) score -= 2;
+  if (fromText) score -= 3;
+  // A container holding several prices (old and new, or a list) is not itself the price.
+  if (amounts > 1) score -= 3;
+  if (wordy) score -= 1;
   // Cues in this short text also apply to the descendant that carries the same amount ("每期 <span>$98</span>",
   // "RRP <span>£20</span>"): descendants were recorded just before us, with a higher order.
   if ((fromText || oldTextual) && priceLike === 1) {
