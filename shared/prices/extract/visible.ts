@@ -70,9 +70,17 @@ function sigOf(a: Record<string, string>): string {
 
 function isRegion(name: string, a: Record<string, string>, memo: Map<string, boolean>): boolean {
   if (REGION_TAGS.has(name)) return true;
-  const ids = `${a.id ?? ''} ${a.class ?? ''}`;
-  if (ids.length < 2) return false;
-  // Pages repeat the same id/class strings on thousands of elements: test each distinct string once.
+  // The tokens of `${id} ${class}` are those of the id and those of the class: each string is tested once
+  // per page (pages repeat the same id/class strings on thousands of elements), without joining them.
+  const id = a.id;
+  const cls = a.class;
+  return (
+    (id !== undefined && id !== '' && partIsRegion(id, memo)) ||
+    (cls !== undefined && cls !== '' && partIsRegion(cls, memo))
+  );
+}
+
+function partIsRegion(ids: string, memo: Map<string, boolean>): boolean {
   const known = memo.get(ids);
   if (known !== undefined) return known;
   let region = false;
