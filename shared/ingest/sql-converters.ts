@@ -25,11 +25,19 @@ export interface SqlCell {
   certain: string;
 }
 
-/** Code points JavaScript's String.prototype.trim strips (WhiteSpace + LineTerminator). */
-const JS_TRIMMED = [
-  9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232,
-  8233, 8239, 8287, 12288, 65279,
-].join(', ');
+/**
+ * True when code point expression `u` is plainly not one JavaScript's String.prototype.trim strips:
+ * printable ASCII or U+00A1..U+167F (Latin to Canadian syllabics). Any other first or last character
+ * leaves the cell to JS.
+ */
+function plainEdge(u: string): string {
+  return `(${u} BETWEEN 33 AND 126 OR ${u} BETWEEN 161 AND 5759)`;
+}
+
+/** `e` equals one of the values, as an OR chain (an IN list would become a join). */
+function anyOf(e: string, values: readonly string[]): string {
+  return `(${values.map((v) => `${e} = ${sqlString(v)}`).join(' OR ')})`;
+}
 
 export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
@@ -53,16 +61,16 @@ export function sqlDefault(field: FieldDef): string {
 }
 
 /**
- * The JS converter's empty cells that the bulk reader recognises: '' (read as NULL), NA and NULL. A
- * blank-only cell fails every kind's check below, so JS handles it.
+ * The JS converter's empty cells: the bulk reader's nullstr turns '', NA and NULL (quoted or not) into
+ * NULL. A blank-only cell fails every kind's check below, so JS handles it.
  */
 export function emptyCell(r: string): string {
-  return `(${r} IS NULL OR ${r} IN ('NA', 'NULL'))`;
+  return `(${r} IS NULL)`;
 }
 
 /** Kind-specific certainty and value for a non-empty VARCHAR cell `r`. */
 function kindCell(field: FieldDef, r: string, options: ConvertOptions): SqlCell {
-  const noEdgeBlanks = `(unicode(${r}) NOT IN (${JS_TRIMMED}) AND unicode(right(${r}, 1)) NOT IN (${JS_TRIMMED}))`;
+  const noEdgeBlanks = `(${plainEdge(`unicode(${r})`)} AND ${plainEdge(`unicode(right(${r}, 1))`)})`;
   switch (field.kind) {
     case 'text':
     case 'identifier':
@@ -120,8 +128,8 @@ function kindCell(field: FieldDef, r: string, options: ConvertOptions): SqlCell 
       return { value: `upper(${r})`, certain: `regexp_full_match(${r}, '[0-9]{1,3}|[A-Za-z0-9]{2,12}')` };
     case 'flag':
       return {
-        value: `(CASE WHEN lower(${r}) IN ('1','true','yes','y','1.0') THEN 1 ELSE 0 END)`,
-        certain: `lower(${r}) IN ('0','false','no','n','0.0','1','true','yes','y','1.0')`,
+        value: `(CASE WHEN ${anyOf(`lower(${r})`, ['1', 'true', 'yes', 'y', '1.0'])} THEN 1 WHEN ${r} IS NOT NULL THEN 0 END)`,
+        certain: anyOf(`lower(${r})`, ['0', 'false', 'no', 'n', '0.0', '1', 'true', 'yes', 'y', '1.0']),
       };
     case 'year':
       return {
@@ -141,18 +149,22 @@ function kindCell(field: FieldDef, r: string, options: ConvertOptions): SqlCell 
         .join(' ');
       return {
         value: `(CASE lower(${r}) ${cases} END)`,
-        certain: `lower(${r}) IN (${Object.keys(FLOWS).map(sqlString).join(', ')})`,
+        certain: anyOf(`lower(${r})`, Object.keys(FLOWS)),
       };
     }
   }
 }
 
-/** The SQL cell for one field read from column expression `r` (of the field's readType). */
+/**
+ * The SQL cell for one field read from VARCHAR column expression `r`. Every kind's value is NULL for a
+ * NULL cell and already of the field's storage type. `certain` may be NULL for a cell that is not
+ * certain (e.g. a failed TRY_CAST): callers test it with IS TRUE.
+ */
 export function sqlCell(field: FieldDef, r: string, options: ConvertOptions = {}): SqlCell {
   const kind = kindCell(field, r, options);
   const empty = emptyCell(r);
   return {
-    value: `CAST(CASE WHEN ${empty} THEN NULL ELSE ${kind.value} END AS ${sqlType(field)})`,
+    value: kind.value,
     certain: field.required ? `(NOT ${empty} AND ${kind.certain})` : `(${empty} OR (${kind.certain}))`,
   };
 }

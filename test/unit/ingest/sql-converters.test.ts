@@ -33,10 +33,11 @@ let fileNo = 0;
 async function throughDuckDb(
   field: FieldDef,
   cells: string[],
-  options: { hsLength?: number } = {},
+  options: { hsLength?: number; quoteAll?: boolean } = {},
 ): Promise<Map<number, { certain: boolean; value: unknown }>> {
   const path = join(dir, `cells-${fileNo++}.csv`);
-  writeFileSync(path, `i,x\n${cells.map((c, i) => `${i},${csvCell(c)}`).join('\n')}\n`);
+  const quote = options.quoteAll ? (c: string) => `"${c.replaceAll('"', '""')}"` : csvCell;
+  writeFileSync(path, `i,x\n${cells.map((c, i) => `${i},${quote(c)}`).join('\n')}\n`);
   const cell = sqlCell(field, 'c1', options);
   const type = readType(field);
   const value = field.kind === 'date' ? `CAST(${cell.value} AS VARCHAR)` : cell.value;
@@ -92,7 +93,7 @@ const WEIRD = [
 ];
 
 const CASES: { kind: FieldKind; plain: string[]; more?: string[]; field?: Partial<FieldDef> }[] = [
-  { kind: 'text', plain: ['SGD1', 'A 1', 'x\ny', 'ÿ€'] },
+  { kind: 'text', plain: ['SGD1', 'A 1', 'x\ny', 'ÿé'], more: ['ÿ€', '€'] },
   { kind: 'identifier', plain: ['IMP123', 'TIN-9', 'back\\slash', 'ünï'] },
   { kind: 'code', plain: ['OFFICE25', 'A.B/C-D_E', 'A B'], more: ['A@B', ' A', 'A ', 'x'.repeat(64)] },
   { kind: 'count', plain: ['1', '42', '007'], more: ['1.0', '1 of 3', '1.5', '9999999999'] },
@@ -155,6 +156,21 @@ describe('SQL converters agree with the JS converters', () => {
       });
     }
   }
+});
+
+describe('empty cells', () => {
+  it('are NULL whether quoted or not, as for the JS converters', async () => {
+    const field: FieldDef = { name: 'f', kind: 'code', doc: '' };
+    for (const quoteAll of [false, true]) {
+      const got = await throughDuckDb(field, ['', 'NA', 'NULL', 'X'], { quoteAll });
+      expect([...got.values()]).toEqual([
+        { certain: true, value: null },
+        { certain: true, value: null },
+        { certain: true, value: null },
+        { certain: true, value: 'X' },
+      ]);
+    }
+  });
 });
 
 describe('pseudonyms computed from DuckDB sha256', () => {
