@@ -42,6 +42,18 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
+  /** A rename when the file is on the store's filesystem (the bulk ingest's output), else a copy. */
+  async putFile(key: string, path: string): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await rename(path, target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      await this.putStream(key, createReadStream(path));
+    }
+  }
+
   async get(key: string): Promise<Uint8Array> {
     try {
       return new Uint8Array(await readFile(this.path(key)));

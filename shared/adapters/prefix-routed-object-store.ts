@@ -46,6 +46,10 @@ export class PrefixRoutedObjectStore implements ObjectStore {
     return this.storeFor(checked(key)).putStream(key, body, options);
   }
 
+  async putFile(key: string, path: string, options?: { contentType?: string }): Promise<void> {
+    return this.storeFor(checked(key)).putFile(key, path, options);
+  }
+
   async get(key: string): Promise<Uint8Array> {
     return this.storeFor(checked(key)).get(key);
   }

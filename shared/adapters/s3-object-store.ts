@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -27,6 +28,10 @@ export class S3ObjectStore implements ObjectStore {
     await this.s3.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: options?.contentType }),
     );
+  }
+
+  async putFile(key: string, path: string, options?: { contentType?: string }): Promise<void> {
+    await this.putStream(key, createReadStream(path), options);
   }
 
   async putStream(key: string, body: Readable, options?: { contentType?: string }): Promise<void> {

@@ -303,9 +303,7 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
       if (bulk.result?.status === 'loaded') {
         for (const [seq, f] of bulk.result.files.entries()) {
           const key = `${partitionPrefix(dataset.name, admin, f.year, f.month)}${sourceId}.${uploadId}.${String(seq).padStart(4, '0')}.parquet`;
-          await store.putStream(key, createReadStream(f.path), {
-            contentType: 'application/vnd.apache.parquet',
-          });
+          await store.putFile(key, f.path, { contentType: 'application/vnd.apache.parquet' });
           files.push({ key, rows: f.rows, year: f.year, month: f.month });
         }
         rowsIn = bulk.result.rowsIn;

@@ -8,6 +8,8 @@ export interface ObjectStore {
   put(key: string, body: Uint8Array | string, options?: { contentType?: string }): Promise<void>;
   /** Streams large bodies (uploads) without buffering. */
   putStream(key: string, body: Readable, options?: { contentType?: string }): Promise<void>;
+  /** Stores a local file under the key; the file may be moved rather than copied (gone afterwards). */
+  putFile(key: string, path: string, options?: { contentType?: string }): Promise<void>;
   /** Throws ObjectNotFoundError when the key does not exist. */
   get(key: string): Promise<Uint8Array>;
   getText(key: string): Promise<string>;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,6 +23,14 @@ describe('FsObjectStore', () => {
     const chunks: Buffer[] = [];
     for await (const c of await store.getStream('a/s.txt')) chunks.push(c as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe('stream');
+  });
+
+  it('moves a local file into place with putFile', async () => {
+    const local = join(root, 'outside.parquet');
+    await writeFile(local, 'PAR1');
+    await store.putFile('curated/x/y/f.parquet', local);
+    expect(await store.getText('curated/x/y/f.parquet')).toBe('PAR1');
+    await expect(readFile(local)).rejects.toThrow();
   });
 
   it('lists keys under a prefix, sorted, and nothing for an absent prefix', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
@@ -35,6 +38,26 @@ describe('S3ObjectStore', () => {
       Key: 'results/XAA/fraud/u1/scores.json',
       ContentType: 'application/json',
     });
+  });
+
+  it('uploads a local file with putFile', async () => {
+    s3.on(PutObjectCommand).resolves({});
+    const dir = mkdtempSync(join(tmpdir(), 'bacuda-s3-'));
+    const local = join(dir, 'f.parquet');
+    writeFileSync(local, 'PAR1');
+    await new S3ObjectStore(new S3Client({ region: 'eu-west-1' }), 'lake').putFile(
+      'curated/a/f.parquet',
+      local,
+      {
+        contentType: 'application/vnd.apache.parquet',
+      },
+    );
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'lake',
+      Key: 'curated/a/f.parquet',
+      ContentType: 'application/vnd.apache.parquet',
+    });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reads an object back as text and bytes', async () => {
