@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { BulkFile, BulkLoader, BulkLoadRequest, BulkLoadResult } from '../ingest/bulk.ts';
 import { hmacPads } from '../ingest/pseudonymise.ts';
-import { readType, sqlCell, sqlDefault, sqlString } from '../ingest/sql-converters.ts';
+import { sqlCell, sqlDefault, sqlRowCertain, sqlString } from '../ingest/sql-converters.ts';
 
 export interface DuckDbBulkLoaderOptions {
   /** DuckDB's memory limit: it spills beyond it, which keeps a 1M-row upload under ~500 MB RSS. */
@@ -50,9 +50,7 @@ export class DuckDbBulkLoader implements BulkLoader {
   ): Promise<BulkLoadResult> {
     const { layout, dataset } = req;
     const options = { dateFormat: layout.mapping.dateFormat, hsLength: layout.mapping.hsLength };
-    const types: string[] = layout.header.map(() => 'VARCHAR');
-    for (const { field, at } of layout.plan) if (at >= 0) types[at] = readType(field);
-    const columns = `{${types.map((t, i) => `'c${i}': '${t}'`).join(', ')}}`;
+    const columns = `{${layout.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ')}}`;
     // Rows DuckDB cannot parse (a wrong field count, a number it cannot read...) land in reject_errors
     // instead of failing the query; any there makes the loader decline.
     const src = `read_csv(${sqlString(req.path)}, header = true, auto_detect = false,
@@ -63,7 +61,10 @@ export class DuckDbBulkLoader implements BulkLoader {
       field,
       cell: at >= 0 ? sqlCell(field, `c${at}`, options) : undefined,
     }));
-    const certain = fields.flatMap((f) => (f.cell ? [f.cell.certain] : [])).join(' AND ') || 'true';
+    const certain = sqlRowCertain(
+      layout.plan.filter((p) => p.at >= 0).map((p) => ({ field: p.field, r: `c${p.at}` })),
+      options,
+    );
     const ids = fields.filter((f) => f.field.kind === 'identifier' && f.cell).map((f) => `"${f.field.name}"`);
 
     // Pass 1: the CSV once, into a typed table (DuckDB spills it past the memory limit), with each

@@ -5,7 +5,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FieldDef, type FieldKind, Invalid, makeConverter } from '../../../shared/ingest/fields.ts';
 import { hmacPads, Pseudonymiser } from '../../../shared/ingest/pseudonymise.ts';
-import { readType, sqlCell, sqlString } from '../../../shared/ingest/sql-converters.ts';
+import { sqlCell, sqlRowCertain, sqlString } from '../../../shared/ingest/sql-converters.ts';
 
 // The bulk path may only accept a cell when the JS converter would accept it with exactly the same
 // value: every cell the SQL calls certain is checked against makeConverter here, through DuckDB's real
@@ -39,12 +39,11 @@ async function throughDuckDb(
   const quote = options.quoteAll ? (c: string) => `"${c.replaceAll('"', '""')}"` : csvCell;
   writeFileSync(path, `i,x\n${cells.map((c, i) => `${i},${quote(c)}`).join('\n')}\n`);
   const cell = sqlCell(field, 'c1', options);
-  const type = readType(field);
   const value = field.kind === 'date' ? `CAST(${cell.value} AS VARCHAR)` : cell.value;
   const reader =
     await conn.runAndReadAll(`SELECT CAST(c0 AS INTEGER) AS i, ${cell.certain} AS certain, ${value} AS v
     FROM read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
-      columns = {'c0': 'VARCHAR', 'c1': '${type}'}, nullstr = ['', 'NA', 'NULL'], store_rejects = true)`);
+      columns = {'c0': 'VARCHAR', 'c1': 'VARCHAR'}, nullstr = ['', 'NA', 'NULL'], store_rejects = true)`);
   const out = new Map<number, { certain: boolean; value: unknown }>();
   for (const r of reader.getRowObjectsJS()) out.set(Number(r.i), { certain: r.certain === true, value: r.v });
   return out;
@@ -156,6 +155,35 @@ describe('SQL converters agree with the JS converters', () => {
       });
     }
   }
+});
+
+describe('a row checked in one match', () => {
+  it('is certain only when every cell is, and a unit separator inside a cell never passes', async () => {
+    const fields: FieldDef[] = [
+      { name: 'id', kind: 'text', required: true, doc: '' },
+      { name: 'v', kind: 'amount', doc: '' },
+      { name: 'd', kind: 'date', doc: '' },
+    ];
+    const rows = [
+      ['A', '12.5', '2013-01-31'],
+      ['A', '', ''],
+      ['', '1', '2013-01-31'],
+      ['A\x1f1', '2013-01-31', ''],
+      ['A', '1\x1f2', '2013-01-31'],
+      ['A', '1', '2013-02-30'],
+      ['A', '-1', '2013-01-31'],
+    ];
+    const path = join(dir, 'rows.csv');
+    writeFileSync(path, `i,a,b,c\n${rows.map((r, i) => [i, ...r.map(csvCell)].join(',')).join('\n')}\n`);
+    const certain = sqlRowCertain(fields.map((field, k) => ({ field, r: `c${k + 1}` })));
+    const got = (
+      await conn.runAndReadAll(`SELECT CAST(c0 AS INTEGER) AS i, ${certain} AS ok
+        FROM read_csv(${sqlString(path)}, header = true, auto_detect = false, quote = '"', escape = '"',
+          columns = {'c0': 'VARCHAR', 'c1': 'VARCHAR', 'c2': 'VARCHAR', 'c3': 'VARCHAR'}, nullstr = ['', 'NA', 'NULL'])
+        ORDER BY i`)
+    ).getRowObjectsJS();
+    expect(got.map((r) => r.ok)).toEqual([true, true, false, false, false, false, false]);
+  });
 });
 
 describe('empty cells', () => {
