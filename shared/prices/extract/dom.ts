@@ -1,6 +1,7 @@
 /**
- * Minimal structural view of the htmlparser2/domhandler tree that cheerio builds. Walking the raw nodes
- * (instead of wrapping every element in a Cheerio object) keeps extraction well above 50 pages/s.
+ * Minimal structural view of an htmlparser2 tree: the domhandler tree that cheerio builds (the crawler's
+ * path) or the lean one of tree.ts (extraction from bytes). Walking the raw nodes (instead of wrapping every
+ * element in a Cheerio object) keeps extraction well above 50 pages/s.
  */
 export interface DomNode {
   type: string;

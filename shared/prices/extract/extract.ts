@@ -1,5 +1,4 @@
 import { gunzipSync } from 'node:zlib';
-import { type Document, DomHandler } from 'domhandler';
 import { Parser } from 'htmlparser2';
 import { currencyFromUrl, normalizeCurrency } from '../currency.ts';
 import { decodeHtmlInChunks } from './decode.ts';
@@ -7,6 +6,7 @@ import { type DomNode, isText, textOf, walkElements } from './dom.ts';
 import { type Json, parseJsonLd, productsFromJsonLd } from './json-ld.ts';
 import { productFromMeta, productsFromMarkup } from './markup.ts';
 import { scriptAndStyleBodies } from './raw-text.ts';
+import { TreeBuilder } from './tree.ts';
 import type { ExtractedProduct, PriceSource, ProductCandidate } from './types.ts';
 import { type VisibleCandidate, visiblePriceCandidates } from './visible.ts';
 
@@ -23,16 +23,17 @@ const HTMLPARSER2_OPTIONS = PARSER_OPTIONS.xml;
 
 /** Extracts the main product's price and identifiers from HTML (a string, or bytes in any declared charset). */
 export function extractProduct(html: string | Uint8Array, opts: ExtractOptions = {}): ExtractedProduct {
-  return extractFromDom(parseHtml(html) as unknown as DomNode, opts);
+  return extractFromDom(parseHtml(html), opts);
 }
 
 /**
- * Parses a page the way cheerio.load(html, PARSER_OPTIONS) does and returns the document node. Bytes are
- * decoded in chunks, without the script/style bodies extraction never reads (see raw-text.ts).
+ * Parses a page with htmlparser2 as cheerio.load(html, PARSER_OPTIONS) does, into the lean tree extraction
+ * reads (see tree.ts). Bytes are decoded in chunks, without the script/style bodies extraction never reads
+ * (see raw-text.ts).
  */
-export function parseHtml(html: string | Uint8Array, chunkBytes?: number): Document {
-  const handler = new DomHandler(undefined, HTMLPARSER2_OPTIONS);
-  const parser = new Parser(handler, HTMLPARSER2_OPTIONS);
+export function parseHtml(html: string | Uint8Array, chunkBytes?: number): DomNode {
+  const builder = new TreeBuilder();
+  const parser = new Parser(builder, HTMLPARSER2_OPTIONS);
   if (typeof html === 'string') parser.end(html);
   else {
     decodeHtmlInChunks(html, null, (text) => parser.write(text), {
@@ -41,7 +42,7 @@ export function parseHtml(html: string | Uint8Array, chunkBytes?: number): Docum
     });
     parser.end();
   }
-  return handler.root;
+  return builder.root;
 }
 
 /** Reads .html or .html.gz bytes (gzip detected by magic number) and extracts. */

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import { type AnyNode, isTag } from 'domhandler';
 import { describe, expect, it } from 'vitest';
 import { decodeHtml, decodeHtmlInChunks } from '../../../shared/prices/extract/decode.ts';
+import { type DomElement, type DomNode, isElement, isText } from '../../../shared/prices/extract/dom.ts';
 import {
   extractProduct,
   extractProductFromBytes,
@@ -311,19 +311,20 @@ describe('bytes and encodings', () => {
       '<!-- comment --><p>Preis: 12,99&#8364; <b>statt</b> <s>14,99 €</s></p><img src=/a.png alt="a &lt; b"/>' +
       '<div itemscope itemtype="https://schema.org/Product"><span itemprop="price" content="12.99">12,99 €</span></div>' +
       '</body></html>';
-    const shape = (n: AnyNode): unknown =>
-      isTag(n)
+    const shape = (n: DomNode): unknown =>
+      isElement(n)
         ? { name: n.name, attribs: n.attribs, children: n.children.map(shape) }
-        : { type: n.type, data: 'data' in n ? n.data : undefined };
+        : { type: n.type, data: isText(n) ? n.data : undefined };
+    const kids = (n: DomNode) => (n as DomElement).children.map(shape);
     const bytes = Buffer.from(html, 'utf8');
     // Chunking alone: the same page as one string, with the script body dropped as byte parsing does.
     const expected = JSON.stringify(
-      parseHtml(Buffer.from(dropScriptAndStyleBodies(bytes)).toString('utf8')).children.map(shape),
+      kids(parseHtml(Buffer.from(dropScriptAndStyleBodies(bytes)).toString('utf8'))),
     );
     expect(expected).not.toContain('var a');
     expect(expected).toContain('Käse €');
     for (const chunkBytes of [4, 5, 6, 7, 11, 32 * 1024])
-      expect(JSON.stringify(parseHtml(bytes, chunkBytes).children.map(shape))).toBe(expected);
+      expect(JSON.stringify(kids(parseHtml(bytes, chunkBytes)))).toBe(expected);
     expect(extractProductFromBytes(Buffer.from(html, 'utf8'))).toEqual(extractProduct(html));
   });
 });

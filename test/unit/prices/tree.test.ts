@@ -1,0 +1,59 @@
+import { type AnyNode, DomHandler, isText as isDhText, isTag } from 'domhandler';
+import { Parser } from 'htmlparser2';
+import { describe, expect, it } from 'vitest';
+import { type DomElement, type DomNode, isElement, isText } from '../../../shared/prices/extract/dom.ts';
+import { PARSER_OPTIONS } from '../../../shared/prices/extract/extract.ts';
+import { TreeBuilder } from '../../../shared/prices/extract/tree.ts';
+
+const opts = PARSER_OPTIONS.xml;
+
+/** domhandler's tree (what cheerio.load builds) without comments, directives and CDATA sections. */
+function viaDomHandler(html: string): unknown[] {
+  const h = new DomHandler(undefined, opts);
+  new Parser(h, opts).end(html);
+  const shape = (n: AnyNode): unknown[] =>
+    isTag(n)
+      ? [{ type: n.type, name: n.name, attribs: n.attribs, children: n.children.flatMap(shape) }]
+      : isDhText(n)
+        ? [{ text: n.data }]
+        : [];
+  return h.root.children.flatMap(shape);
+}
+
+function viaTreeBuilder(html: string): unknown[] {
+  const b = new TreeBuilder();
+  const p = new Parser(b, opts);
+  // Several writes, as extraction feeds it.
+  for (let i = 0; i < html.length; i += 5) p.write(html.slice(i, i + 5));
+  p.end();
+  const shape = (n: DomNode): unknown[] =>
+    isElement(n)
+      ? [{ type: n.type, name: n.name, attribs: n.attribs, children: n.children.flatMap(shape) }]
+      : isText(n)
+        ? [{ text: n.data }]
+        : [];
+  return (b.root as DomElement).children.flatMap(shape);
+}
+
+describe('the lean tree builder', () => {
+  it.each([
+    '<!doctype html><html><head><title>T</title></head><body><p>a<!--c-->b</p><p>c<?pi x?>d</p></body></html>',
+    'x<![CDATA[y]]>z<br>w</br>v</p>u<p>t<div>s</div>',
+    '<ul><li>1<li>2</ul><table><tr><td>3<td>4</table><select><option>5<option>6</select>',
+    '<script>if (a < b) {}</script><style>p{}</style><svg><path d="M0"/><text>7</text></svg>',
+    '<p>unclosed <b>bold <i>both</p> after',
+    '</x><p>&amp; &lt;tag&gt; &euro; 1&nbsp;234,56</p><img src=a alt="b"><input value="9,99">',
+  ])('splits text and nests elements like domhandler: %s', (html) => {
+    expect(viaTreeBuilder(html)).toEqual(viaDomHandler(html));
+  });
+
+  it('keeps each node linked to its parent', () => {
+    const b = new TreeBuilder();
+    new Parser(b, opts).end('<div><span>1</span>2</div>');
+    const div = (b.root as DomElement).children[0] as DomElement;
+    const span = div.children[0] as DomElement;
+    expect(div.parent).toBe(b.root);
+    expect(span.parent).toBe(div);
+    expect(div.children[1].parent).toBe(div);
+  });
+});
