@@ -7,7 +7,8 @@
  *   npm run bench:prices [-- --errors] [--with-url]
  *
  * --with-url gives the extractor each page's original URL (what a crawler knows); by default it sees only the
- * file, like `bacuda prices extract`.
+ * file, like `bacuda prices extract`. Throughput: one warm-up pass, then BENCH_PASSES (default 5) timed passes
+ * over all pages; the median pages per CPU-second is the figure, with the slowest and fastest pass.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
