@@ -6,7 +6,7 @@ import { hmacPads } from '../ingest/pseudonymise.ts';
 import { sqlCell, sqlDefault, sqlRowCertain, sqlString } from '../ingest/sql-converters.ts';
 
 export interface DuckDbBulkLoaderOptions {
-  /** DuckDB's memory limit: it spills beyond it, which keeps a 1M-row upload under ~500 MB RSS. */
+  /** DuckDB's memory limit (default 160 MB): it spills past it. Node and the modules take ~120 MB more. */
   memoryLimit?: string;
   threads?: number;
 }
@@ -28,7 +28,7 @@ export class DuckDbBulkLoader implements BulkLoader {
   async load(req: BulkLoadRequest): Promise<BulkLoadResult> {
     const spill = join(req.outDir, '.spill');
     const db = await DuckDBInstance.create(':memory:', {
-      memory_limit: this.options.memoryLimit ?? '192MB',
+      memory_limit: this.options.memoryLimit ?? '160MB',
       temp_directory: spill,
       ...(this.options.threads ? { threads: String(this.options.threads) } : {}),
     });
