@@ -5,7 +5,7 @@ import { decodeHtmlInChunks } from './decode.ts';
 import { type DomNode, isText, textOf, walkElements } from './dom.ts';
 import { type Json, parseJsonLd, productsFromJsonLd } from './json-ld.ts';
 import { productFromMeta, productsFromMarkup } from './markup.ts';
-import { scriptAndStyleBodies } from './raw-text.ts';
+import { scanRawText } from './raw-text.ts';
 import { TreeBuilder } from './tree.ts';
 import type { ExtractedProduct, PriceSource, ProductCandidate } from './types.ts';
 import { type VisibleCandidate, visiblePriceCandidates } from './visible.ts';
@@ -36,11 +36,18 @@ export function parseHtml(html: string | Uint8Array, chunkBytes?: number): DomNo
   const parser = new Parser(builder, HTMLPARSER2_OPTIONS);
   if (typeof html === 'string') parser.end(html);
   else {
-    decodeHtmlInChunks(html, null, (text) => parser.write(text), {
-      leaveOut: scriptAndStyleBodies,
+    // A page that ends inside a tag or comment is parsed in one piece (see RawTextScan.complete).
+    let whole = false;
+    const pieces: string[] = [];
+    decodeHtmlInChunks(html, null, (text) => (whole ? pieces.push(text) : parser.write(text)), {
+      leaveOut: (body) => {
+        const scan = scanRawText(body);
+        whole = !scan.complete;
+        return scan.drops;
+      },
       chunkBytes,
     });
-    parser.end();
+    parser.end(whole ? pieces.join('') : undefined);
   }
   return builder.root;
 }

@@ -189,17 +189,28 @@ function bodyMayMatter(b: Uint8Array, start: number, end: number, isScript: bool
   );
 }
 
-/**
- * The bodies of <script> and <style> elements that extraction does not read, as [start, end) byte ranges
- * (flat pairs, ascending). Each range starts after a '>' and ends at a '<', so never inside a character.
- */
-export function scriptAndStyleBodies(b: Uint8Array): number[] {
+export interface RawTextScan {
+  /**
+   * The bodies of <script> and <style> elements that extraction does not read, as [start, end) byte ranges
+   * (flat pairs, ascending). Each range starts after a '>' and ends at a '<', so never inside a character.
+   */
+  drops: number[];
+  /**
+   * False when the page ends inside a tag, comment, declaration or raw-text body. htmlparser2 then turns the
+   * unfinished tail into text differently when it was given the page in pieces, so such a page is best parsed
+   * in one piece.
+   */
+  complete: boolean;
+}
+
+export function scanRawText(b: Uint8Array): RawTextScan {
   const n = b.length;
   const drops: number[] = [];
   let i = 0;
   while (i >= 0 && i < n) {
     const lt = b.indexOf(LT, i);
-    if (lt < 0 || lt + 1 >= n) break;
+    if (lt < 0) return { drops, complete: true };
+    if (lt + 1 >= n) break;
     const c = b[lt + 1];
     if (c === SLASH || c === QMARK) {
       // Closing tags, bogus comments (</ …>) and processing instructions all end at the next '>'.
@@ -250,12 +261,12 @@ export function scriptAndStyleBodies(b: Uint8Array): number[] {
     }
     i = afterGt(b, close + s.length);
   }
-  return drops;
+  return { drops, complete: i === n };
 }
 
-/** The bytes without the bodies scriptAndStyleBodies finds (the input itself when there are none). */
+/** The bytes without the bodies scanRawText finds to drop (the input itself when there are none). */
 export function dropScriptAndStyleBodies(b: Uint8Array): Uint8Array {
-  const drops = scriptAndStyleBodies(b);
+  const { drops } = scanRawText(b);
   if (drops.length === 0) return b;
   const parts: Uint8Array[] = [];
   let from = 0;

@@ -2,7 +2,8 @@ import { type AnyNode, DomHandler, isText as isDhText, isTag } from 'domhandler'
 import { Parser } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { type DomElement, type DomNode, isElement, isText } from '../../../shared/prices/extract/dom.ts';
-import { PARSER_OPTIONS } from '../../../shared/prices/extract/extract.ts';
+import { PARSER_OPTIONS, parseHtml } from '../../../shared/prices/extract/extract.ts';
+import { scanRawText } from '../../../shared/prices/extract/raw-text.ts';
 import { TreeBuilder } from '../../../shared/prices/extract/tree.ts';
 
 const opts = PARSER_OPTIONS.xml;
@@ -45,6 +46,34 @@ describe('the lean tree builder', () => {
     '</x><p>&amp; &lt;tag&gt; &euro; 1&nbsp;234,56</p><img src=a alt="b"><input value="9,99">',
   ])('splits text and nests elements like domhandler: %s', (html) => {
     expect(viaTreeBuilder(html)).toEqual(viaDomHandler(html));
+  });
+
+  it('parses bytes in small pieces like the whole string, also when the page ends inside a tag', () => {
+    const lean = (root: DomNode): unknown[] => {
+      const shape = (n: DomNode): unknown[] =>
+        isElement(n)
+          ? [{ type: n.type, name: n.name, attribs: n.attribs, children: n.children.flatMap(shape) }]
+          : isText(n)
+            ? [{ text: n.data }]
+            : [];
+      return (root as DomElement).children.flatMap(shape);
+    };
+    for (const html of [
+      '<p>a<t</',
+      'x<s\n/',
+      '<p>1,99 €</itlecript1,99 €&#',
+      '<div a="1" b',
+      '<p>ok</p><!-- open',
+      '<p>ok</p><script>open',
+      '<p>ok</p>',
+      '<p>ok</p>tail &amp',
+    ]) {
+      const bytes = Buffer.from(html, 'utf8');
+      const expected = viaDomHandler(html);
+      for (const chunkBytes of [4, 5, 7]) expect(lean(parseHtml(bytes, chunkBytes))).toEqual(expected);
+    }
+    expect(scanRawText(Buffer.from('<p>a<t</')).complete).toBe(false);
+    expect(scanRawText(Buffer.from('<p>ok</p>tail')).complete).toBe(true);
   });
 
   it('keeps each node linked to its parent', () => {
