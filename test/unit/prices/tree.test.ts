@@ -76,6 +76,91 @@ describe('the lean tree builder', () => {
     expect(scanRawText(Buffer.from('<p>ok</p>tail')).complete).toBe(true);
   });
 
+  it('builds the same tree from bytes in pieces as domhandler from the whole string, on random tag soup', () => {
+    const parts = [
+      '<script>',
+      '</script>',
+      '<style>',
+      '</style >',
+      '<!--',
+      '-->',
+      '<title>',
+      '</title>',
+      '<textarea>',
+      '</textarea>',
+      '<div a="<script>">',
+      "<p b='x>y'>",
+      '<![CDATA[',
+      ']]>',
+      '<!',
+      '<?',
+      '</',
+      '>',
+      '<',
+      '/',
+      '"',
+      '=',
+      ' ',
+      '\n',
+      'text',
+      '&amp;',
+      '&#',
+      '&',
+      '<br/>',
+      '<script/>',
+      '<script type="application/ld+json">',
+      '<p>',
+      '</p>',
+      '<li>',
+      '<td>',
+      'é€',
+      '1,99 €',
+    ];
+    const bodyRead = (a: Record<string, string>) => /ld\+json|itemprop|property/i.test(JSON.stringify(a));
+    // Script/style bodies extraction does not read are dropped from bytes: leave them out on both sides.
+    const prune = (nodes: unknown[], parent?: { name: string; attribs: Record<string, string> }): unknown[] =>
+      nodes.flatMap((n) => {
+        const x = n as {
+          text?: string;
+          name?: string;
+          attribs?: Record<string, string>;
+          children?: unknown[];
+        };
+        if (x.text !== undefined)
+          return parent && (parent.name === 'script' || parent.name === 'style') && !bodyRead(parent.attribs)
+            ? []
+            : [n];
+        return [
+          { ...x, children: prune(x.children ?? [], x as { name: string; attribs: Record<string, string> }) },
+        ];
+      });
+    let seed = 11;
+    const rand = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const lean = (root: DomNode): unknown[] => {
+      const shape = (n: DomNode): unknown[] =>
+        isElement(n)
+          ? [{ type: n.type, name: n.name, attribs: n.attribs, children: n.children.flatMap(shape) }]
+          : isText(n)
+            ? [{ text: n.data }]
+            : [];
+      return (root as DomElement).children.flatMap(shape);
+    };
+    for (let doc = 0; doc < 600; doc++) {
+      let html = '';
+      const len = 1 + Math.floor(rand() * 30);
+      for (let k = 0; k < len; k++) html += parts[Math.floor(rand() * parts.length)];
+      const got = prune(lean(parseHtml(Buffer.from(html, 'utf8'), 4 + Math.floor(rand() * 8))));
+      const want = prune(viaDomHandler(html));
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        expect.fail(`trees differ for ${JSON.stringify(html)}`);
+    }
+  });
+
   it('keeps each node linked to its parent', () => {
     const b = new TreeBuilder();
     new Parser(b, opts).end('<div><span>1</span>2</div>');
