@@ -57,77 +57,76 @@ export class DuckDbBulkLoader implements BulkLoader {
       delim = ${sqlString(req.delimiter)}, quote = '"', escape = '"', columns = ${columns},
       compression = '${req.compression}', nullstr = ['', 'NA', 'NULL'], store_rejects = true)`;
 
-    const fields = layout.plan.map(({ field, at }) => ({
-      field,
-      cell: at >= 0 ? sqlCell(field, `c${at}`, options) : undefined,
-    }));
-    const certain = sqlRowCertain(
-      layout.plan.filter((p) => p.at >= 0).map((p) => ({ field: p.field, r: `c${p.at}` })),
-      options,
-    );
-    const ids = fields.filter((f) => f.field.kind === 'identifier' && f.cell).map((f) => `"${f.field.name}"`);
-
-    // Pass 1: the CSV once, into a typed table (DuckDB spills it past the memory limit), with each
-    // row's certainty. Identifiers are still raw here.
+    const mapped = layout.plan.filter((p) => p.at >= 0);
+    const idColumns = mapped.filter((p) => p.field.kind === 'identifier').map((p) => `c${p.at}`);
     await conn.run('SET preserve_insertion_order = false');
-    // Columns the layout lacks are added only when writing: constant columns in the table cost as much
-    // as real ones.
-    await conn.run(`CREATE TEMP TABLE rows AS SELECT
-      ${fields.flatMap((f) => (f.cell ? [`${f.cell.value} AS "${f.field.name}"`] : [])).join(',\n      ')},
-      (${certain}) AS __certain
-      FROM ${src}`);
-    const counts = (
-      await conn.runAndReadAll(`SELECT count(*) AS n, count(*) FILTER (WHERE __certain IS NOT TRUE) AS odd,
-        (SELECT count(*) FROM reject_errors) AS rejected FROM rows`)
-    ).getRowObjectsJS()[0];
-    const rowsIn = Number(counts.n);
-    if (Number(counts.rejected) > 0)
-      return { status: 'declined', reason: `${counts.rejected} record(s) DuckDB could not parse` };
-    if (Number(counts.odd) > 0)
-      return { status: 'declined', reason: `${counts.odd} of ${rowsIn} rows need row-level checks` };
+    // PARTITION_BY buffers rows per partition until this many have gathered (default 512k): flushing
+    // sooner keeps the buffers within the memory limit instead of spilling them (about 25% less CPU);
+    // each file still gets full-size row groups.
+    await conn.run('SET partitioned_write_flush_threshold = 30000');
+    // The CSV's size is unknown to the optimizer, which then built the pseudonym joins' hash tables on
+    // the CSV side (all rows, spilling): keep the written order, pseudonyms on the build side.
+    await conn.run(`SET disabled_optimizers = 'build_side_probe_side'`);
 
-    // Pseudonyms of the distinct identifiers: HMAC-SHA256 built from DuckDB's sha256 (see hmacPads).
-    const { ipad, opad } = hmacPads(req.key);
-    const hex = (b: Uint8Array) => `from_hex('${Buffer.from(b).toString('hex')}')`;
-    if (ids.length)
+    // Pass 1, identifier columns only: the distinct identifiers and their pseudonyms, HMAC-SHA256 built
+    // from DuckDB's sha256 (see hmacPads).
+    if (idColumns.length) {
+      const { ipad, opad } = hmacPads(req.key);
+      const hex = (b: Uint8Array) => `from_hex('${Buffer.from(b).toString('hex')}')`;
       await conn.run(`CREATE TEMP TABLE ids AS
         SELECT v, 'P' || left(sha256(${hex(opad)} || from_hex(sha256(${hex(ipad)} || encode(v)))), 24) AS p
-        FROM (SELECT DISTINCT unnest([${ids.join(', ')}]) AS v FROM rows) WHERE v IS NOT NULL`);
+        FROM (SELECT DISTINCT unnest([${idColumns.join(', ')}]) AS v FROM ${src}) WHERE v IS NOT NULL`);
+    }
 
-    // Pass 2: pseudonymise and write, partitioned by year and month.
-    let joins = '';
+    // Pass 2: convert, pseudonymise and write partitioned Parquet, streaming. Rows that are not certain
+    // go to a partition of their own (p_year = -1), which makes the loader decline; the work folder,
+    // and any raw values in it, is deleted by the caller either way.
     // As in the JS path, a column the layout lacks and that has no default is left out of the files: the
     // schema anchor file (and Glue, in the cloud) gives readers the full column set.
-    const select = fields.flatMap(({ field, cell }) => {
-      if (!cell) return field.default === undefined ? [] : [`${sqlDefault(field)} AS "${field.name}"`];
-      if (!ids.includes(`"${field.name}"`)) return [`rows."${field.name}"`];
+    let joins = '';
+    const select = layout.plan.flatMap(({ field, at }) => {
+      if (at < 0) return field.default === undefined ? [] : [`${sqlDefault(field)} AS "${field.name}"`];
+      if (field.kind !== 'identifier')
+        return [`${sqlCell(field, `c${at}`, options).value} AS "${field.name}"`];
       const alias = `i_${field.name}`;
-      joins += ` LEFT JOIN ids ${alias} ON ${alias}.v = rows."${field.name}"`;
+      joins += ` LEFT JOIN ids ${alias} ON ${alias}.v = src.c${at}`;
       return [`${alias}.p AS "${field.name}"`];
     });
+    const certain = sqlRowCertain(
+      mapped.map((p) => ({ field: p.field, r: `src.c${p.at}` })),
+      options,
+    );
     const column = (name: string) => {
-      const f = fields.find((x) => x.field.name === name);
-      if (!f) throw new Error(`dataset ${dataset.name} has no field ${name}`);
-      return f.cell ? `rows."${name}"` : sqlDefault(f.field);
+      const p = layout.plan.find((x) => x.field.name === name);
+      if (!p) throw new Error(`dataset ${dataset.name} has no field ${name}`);
+      return p.at >= 0 || p.field.default !== undefined ? `"${name}"` : sqlDefault(p.field);
     };
     const by = dataset.partitionBy;
-    const partition =
+    const [year, month] =
       'date' in by
-        ? `year(${column(by.date)}) AS p_year, month(${column(by.date)}) AS p_month`
-        : `${column(by.year)} AS p_year, coalesce(${column(by.month)}, 0) AS p_month`;
+        ? [`year(${column(by.date)})`, `month(${column(by.date)})`]
+        : [column(by.year), `coalesce(${column(by.month)}, 0)`];
     const kv = Object.entries(req.kvMetadata)
       .map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`)
       .join(', ');
     const outDir = join(req.outDir, 'parquet');
-    // PARTITION_BY buffers rows per partition until this many have gathered (default 512k): flushing
-    // sooner kept the buffers in memory instead of spilling, about 25% less CPU for the COPY; each
-    // file still gets full-size row groups.
-    await conn.run('SET partitioned_write_flush_threshold = 30000');
-    await conn.run(`COPY (SELECT ${select.join(', ')}, ${partition} FROM rows${joins})
-      TO ${sqlString(outDir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (p_year, p_month),
+    const copied = await conn.runAndReadAll(`COPY (
+        SELECT * EXCLUDE (__certain),
+          CASE WHEN __certain THEN ${year} ELSE -1 END AS p_year,
+          CASE WHEN __certain THEN ${month} ELSE -1 END AS p_month
+        FROM (SELECT ${select.join(', ')}, ${certain} AS __certain FROM ${src} AS src${joins})
+      ) TO ${sqlString(outDir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (p_year, p_month),
         FILENAME_PATTERN 'part_{i}'${kv ? `, KV_METADATA {${kv}}` : ''})`);
+    const rowsIn = Number(copied.getRowObjectsJS()[0]?.Count);
 
-    const files = await listFiles(conn, outDir);
+    const rejected = Number(
+      (await conn.runAndReadAll('SELECT count(*) AS n FROM reject_errors')).getRowObjectsJS()[0].n,
+    );
+    if (rejected > 0) return { status: 'declined', reason: `${rejected} record(s) DuckDB could not parse` };
+    const odd = (await listFiles(conn, outDir, -1)).reduce((s, f) => s + f.rows, 0);
+    if (odd > 0) return { status: 'declined', reason: `${odd} of ${rowsIn} rows need row-level checks` };
+
+    const files = (await listFiles(conn, outDir)).filter((f) => f.year >= 0);
     const total = files.reduce((s, f) => s + f.rows, 0);
     if (total !== rowsIn) throw new Error(`internal: read ${rowsIn} rows but wrote ${total}`);
     req.log?.(`bulk: ${rowsIn} rows → ${files.length} partition file(s)`);
@@ -135,16 +134,18 @@ export class DuckDbBulkLoader implements BulkLoader {
   }
 }
 
+/** The Parquet files COPY … PARTITION_BY wrote, with their row counts; only year `onlyYear` if given. */
 async function listFiles(
   conn: Awaited<ReturnType<DuckDBInstance['connect']>>,
   outDir: string,
+  onlyYear?: number,
 ): Promise<BulkFile[]> {
   const paths: { path: string; year: number; month: number }[] = [];
   for (const y of safeReaddir(outDir)) {
-    const year = /^p_year=(\d+)$/.exec(y)?.[1];
-    if (!year) continue;
+    const year = /^p_year=(-?\d+)$/.exec(y)?.[1];
+    if (!year || (onlyYear !== undefined && Number(year) !== onlyYear)) continue;
     for (const m of safeReaddir(join(outDir, y))) {
-      const month = /^p_month=(\d+)$/.exec(m)?.[1];
+      const month = /^p_month=(-?\d+)$/.exec(m)?.[1];
       if (!month) continue;
       for (const f of safeReaddir(join(outDir, y, m)))
         if (f.endsWith('.parquet'))
