@@ -76,6 +76,8 @@ export class DuckDbBulkLoader implements BulkLoader {
       await conn.run(`CREATE TEMP TABLE ids AS
         SELECT v, 'P' || left(sha256(${hex(opad)} || from_hex(sha256(${hex(ipad)} || encode(v)))), 24) AS p
         FROM (SELECT DISTINCT unnest([${idColumns.join(', ')}]) AS v FROM ${src}) WHERE v IS NOT NULL`);
+      const rejected = await rejectedRecords(conn);
+      if (rejected) return rejected;
     }
 
     // Pass 2: convert, pseudonymise and write partitioned Parquet, streaming. Rows that are not certain
@@ -119,10 +121,8 @@ export class DuckDbBulkLoader implements BulkLoader {
         FILENAME_PATTERN 'part_{i}'${kv ? `, KV_METADATA {${kv}}` : ''})`);
     const rowsIn = Number(copied.getRowObjectsJS()[0]?.Count);
 
-    const rejected = Number(
-      (await conn.runAndReadAll('SELECT count(*) AS n FROM reject_errors')).getRowObjectsJS()[0].n,
-    );
-    if (rejected > 0) return { status: 'declined', reason: `${rejected} record(s) DuckDB could not parse` };
+    const rejected = await rejectedRecords(conn);
+    if (rejected) return rejected;
     const odd = (await listFiles(conn, outDir, -1)).reduce((s, f) => s + f.rows, 0);
     if (odd > 0) return { status: 'declined', reason: `${odd} of ${rowsIn} rows need row-level checks` };
 
@@ -132,6 +132,16 @@ export class DuckDbBulkLoader implements BulkLoader {
     req.log?.(`bulk: ${rowsIn} rows → ${files.length} partition file(s)`);
     return { status: 'loaded', rowsIn, files };
   }
+}
+
+/** Declines when DuckDB's reader set records aside (each is one line, whatever its errors). */
+async function rejectedRecords(
+  conn: Awaited<ReturnType<DuckDBInstance['connect']>>,
+): Promise<BulkLoadResult | undefined> {
+  const n = Number(
+    (await conn.runAndReadAll('SELECT count(DISTINCT line) AS n FROM reject_errors')).getRowObjectsJS()[0].n,
+  );
+  return n > 0 ? { status: 'declined', reason: `${n} record(s) DuckDB could not parse` } : undefined;
 }
 
 /** The Parquet files COPY … PARTITION_BY wrote, with their row counts; only year `onlyYear` if given. */
