@@ -45,7 +45,7 @@ export const ingestCommand: Command = {
     if (mappingFile) {
       try {
         mappings.push(
-          validateMapping(JSON.parse(await readFile(mappingFile, 'utf8')), DATASETS[dataset].fields),
+          await validateMapping(JSON.parse(await readFile(mappingFile, 'utf8')), DATASETS[dataset].fields),
         );
       } catch (err) {
         throw new UserError(`${mappingFile}: ${(err as Error).message}`);

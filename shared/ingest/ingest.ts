@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,7 +115,7 @@ export async function loadRegisteredMappings(
   const out: ColumnMapping[] = [];
   for (const key of keys) {
     try {
-      out.push(validateMapping(JSON.parse(await store.getText(key)), dataset.fields));
+      out.push(await validateMapping(JSON.parse(await store.getText(key)), dataset.fields));
     } catch (err) {
       warnings.push(`ignored column mapping ${key}: ${(err as Error).message}`);
     }
@@ -256,7 +256,9 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     inFlight.catch(() => undefined);
   };
 
-  await ensureSchemaAnchor(store, dataset, admin);
+  // Written while the rows are read (it needs the Parquet encoder's import, which the bulk path skips).
+  const anchored = ensureSchemaAnchor(store, dataset, admin);
+  anchored.catch(() => undefined);
   const tap = new ByteTap();
   const info: ReadInfo = {};
   const rejectedByField: Record<string, number> = {};
@@ -317,6 +319,7 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
     }
     if (!bulkLoaded) await streamRows(source);
     await quarantine.close();
+    await anchored;
   } catch (err) {
     await inFlight.catch(() => undefined);
     await cleanup();
@@ -533,7 +536,7 @@ async function ensureSchemaAnchor(store: ObjectStore, dataset: DatasetDef, admin
   const specs = columnSpecs(dataset.fields);
   await store.put(
     key,
-    encodeParquet(
+    await encodeParquet(
       specs,
       specs.map(() => []),
       { 'bacuda.schemaVersion': String(dataset.schemaVersion) },

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { type Converter, type DateFormat, type FieldDef, Invalid, makeConverter } from './fields.ts';
 
 /**
@@ -22,16 +21,23 @@ export interface ColumnMapping {
   hsLength?: number;
 }
 
-export const columnMappingSchema = z.object({
-  name: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" or "-" (max 64)'),
-  description: z.string().optional(),
-  detect: z.array(z.string().min(1)).min(1),
-  columns: z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])),
-  dateFormat: z.enum(['auto', 'DD/MM/YYYY', 'MM/DD/YYYY']).optional(),
-  hsLength: z.number().int().min(2).max(12).optional(),
-});
+/**
+ * The JSON shape of a registered mapping. zod is imported when a mapping is first checked, not with the
+ * module: every ingest loads this module, few ingests carry a mapping (and the import costs ~80 ms).
+ */
+async function columnMappingSchema() {
+  const { z } = await import('zod');
+  return z.object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" or "-" (max 64)'),
+    description: z.string().optional(),
+    detect: z.array(z.string().min(1)).min(1),
+    columns: z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])),
+    dateFormat: z.enum(['auto', 'DD/MM/YYYY', 'MM/DD/YYYY']).optional(),
+    hsLength: z.number().int().min(2).max(12).optional(),
+  });
+}
 
 export interface RowError {
   /** Canonical field, or "*" for the row as a whole. */
@@ -96,8 +102,8 @@ export class LayoutError extends Error {
  * Checks a mapping against a dataset's fields (every key a known field, every required field mapped)
  * and returns it typed, or throws LayoutError with every problem.
  */
-export function validateMapping(input: unknown, fields: readonly FieldDef[]): ColumnMapping {
-  const parsed = columnMappingSchema.safeParse(input);
+export async function validateMapping(input: unknown, fields: readonly FieldDef[]): Promise<ColumnMapping> {
+  const parsed = (await columnMappingSchema()).safeParse(input);
   if (!parsed.success) {
     throw new LayoutError(
       `invalid column mapping: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,

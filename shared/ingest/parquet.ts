@@ -1,4 +1,4 @@
-import { ByteWriter, parquetWrite } from 'hyparquet-writer';
+import type { parquetWrite } from 'hyparquet-writer';
 import { type StorageType, storageType } from './datasets.ts';
 import { epochDays, type FieldDef } from './fields.ts';
 
@@ -40,12 +40,16 @@ function schemaElement(c: ColumnSpec): SchemaElement {
   }
 }
 
-/** Encodes columns as one Parquet file (snappy, pure JS via hyparquet-writer: no native code in Lambda). */
-export function encodeParquet(
+/**
+ * Encodes columns as one Parquet file (snappy, pure JS via hyparquet-writer: no native code in Lambda).
+ * hyparquet-writer is imported on first use: the bulk ingest path never needs it.
+ */
+export async function encodeParquet(
   specs: readonly ColumnSpec[],
   columns: unknown[][],
   kvMetadata: Record<string, string> = {},
-): Uint8Array {
+): Promise<Uint8Array> {
+  const { ByteWriter, parquetWrite } = await import('hyparquet-writer');
   const writer = new ByteWriter();
   parquetWrite({
     writer,
