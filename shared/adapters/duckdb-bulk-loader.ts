@@ -12,12 +12,15 @@ export interface DuckDbBulkLoaderOptions {
 }
 
 /**
- * The bulk ingest engine on DuckDB (see shared/ingest/bulk.ts), in parallel native code:
- *  1. the CSV is read once into a typed temporary table, each row with the certainty predicate of
- *     sql-converters.ts; any uncertain or unparseable row makes it decline;
- *  2. the distinct identifiers are pseudonymised (HMAC-SHA256 from DuckDB's sha256), and the rows,
- *     joined to their pseudonyms, are written as Hive-partitioned Parquet with COPY … PARTITION_BY.
- * Raw identifiers only ever live in DuckDB's memory (or its spill folder, deleted with the instance).
+ * The bulk ingest engine on DuckDB (see shared/ingest/bulk.ts), in parallel native code, streaming:
+ *  1. the identifier columns are read and their distinct values pseudonymised (HMAC-SHA256 built from
+ *     DuckDB's sha256);
+ *  2. one COPY reads the CSV again, converts each cell with sql-converters.ts, checks each row's
+ *     certainty, joins the pseudonyms and writes Hive-partitioned Parquet (PARTITION_BY year, month).
+ *     A row that is not certain, or a record the reader set aside, makes it decline.
+ * Raw identifiers only live in DuckDB's memory, its spill folder and (for a declined file) the work
+ * folder, all deleted when the load ends. Tried and measured slower: reading the CSV once into a typed
+ * temporary table, then joining and writing from it (~10% more CPU, ~50 MB more RSS).
  */
 export class DuckDbBulkLoader implements BulkLoader {
   private readonly options: DuckDbBulkLoaderOptions;
