@@ -18,8 +18,8 @@ export interface DuckDbBulkLoaderOptions {
  *  2. one COPY reads the CSV again, converts each cell with sql-converters.ts, checks each row's
  *     certainty, joins the pseudonyms and writes Hive-partitioned Parquet (PARTITION_BY year, month).
  *     A row that is not certain, or a record the reader set aside, makes it decline.
- * Raw identifiers only live in DuckDB's memory, its spill folder and (for a declined file) the work
- * folder, all deleted when the load ends. Tried and measured slower: reading the CSV once into a typed
+ * Raw identifiers only live in DuckDB's memory and its spill folder (deleted with the work folder); every
+ * file written, including the declined rows' partition, holds pseudonyms. Tried and measured slower: reading the CSV once into a typed
  * temporary table, then joining and writing from it (~10% more CPU, ~50 MB more RSS).
  */
 export class DuckDbBulkLoader implements BulkLoader {
@@ -85,7 +85,7 @@ export class DuckDbBulkLoader implements BulkLoader {
 
     // Pass 2: convert, pseudonymise and write partitioned Parquet, streaming. Rows that are not certain
     // go to a partition of their own (p_year = -1), which makes the loader decline; the work folder,
-    // and any raw values in it, is deleted by the caller either way.
+    // is deleted by the caller either way.
     // As in the JS path, a column the layout lacks and that has no default is left out of the files: the
     // schema anchor file (and Glue, in the cloud) gives readers the full column set.
     let joins = '';
