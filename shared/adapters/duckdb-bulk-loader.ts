@@ -18,9 +18,10 @@ export interface DuckDbBulkLoaderOptions {
  *  2. one COPY reads the CSV again, converts each cell with sql-converters.ts, checks each row's
  *     certainty, joins the pseudonyms and writes Hive-partitioned Parquet (PARTITION_BY year, month).
  *     A row that is not certain, or a record the reader set aside, makes it decline.
- * Raw identifiers only live in DuckDB's memory and its spill folder (deleted with the work folder); every
- * file written, including the declined rows' partition, holds pseudonyms. Tried and measured slower: reading the CSV once into a typed
- * temporary table, then joining and writing from it (~10% more CPU, ~50 MB more RSS).
+ * Raw identifiers only live in DuckDB's memory and its spill folder (deleted with the work folder);
+ * every file written, including the declined rows' partition, holds pseudonyms.
+ * Tried and measured slower: reading the CSV once into a typed temporary table, then joining and
+ * writing from it (~10% more CPU, ~50 MB more RSS).
  */
 export class DuckDbBulkLoader implements BulkLoader {
   private readonly options: DuckDbBulkLoaderOptions;
