@@ -1,4 +1,4 @@
-// npm run bench:ingest [-- --rows N --repeat R --keep]
+// npm run bench:ingest [-- --rows N --repeat R (default 3) --keep]
 // Ingests a generated WCO-synthetic declarations file with bacuda's pipeline (parse, validate,
 // pseudonymise, partitioned Parquet) and, in the same run and on the same file, with DuckDB's own
 // read_csv → COPY TO parquet. Each measurement runs in its own process (peak RSS is per process);
@@ -14,7 +14,8 @@ const { values } = parseArgs({
   options: { rows: { type: 'string' }, repeat: { type: 'string' }, keep: { type: 'boolean' } },
 });
 const rows = Number(values.rows ?? 1_000_000);
-const repeat = Number(values.repeat ?? 1);
+// Best of 3 by default: on a 2-core machine a single pair of runs swings ±10% either way.
+const repeat = Number(values.repeat ?? 3);
 const repo = resolve(import.meta.dirname, '../..');
 const work = process.env.BACUDA_BENCH_DIR ?? join(tmpdir(), 'bacuda-bench-ingest');
 mkdirSync(work, { recursive: true });
@@ -67,8 +68,14 @@ const report = {
     peakRssMb: Math.round(d.peakRssMb),
   },
   ratioVsDuckdb: Number((rate(b) / rate(d)).toFixed(3)),
+  // Each alternating pair on its own, so the spread is in view next to the best-of figure.
+  pairRatios: runs.bacuda.map((r, i) => Number((runs.duckdb[i].seconds / r.seconds).toFixed(3))),
+  peakRssMbMax: Math.round(Math.max(...runs.bacuda.map((r) => r.peakRssMb))),
   targets: { ratioAtLeast: 0.5, peakRssMbBelow: 512 },
-  meets: { ratio: rate(b) / rate(d) >= 0.5, peakRss: b.peakRssMb < 512 },
+  meets: {
+    ratio: rate(b) / rate(d) >= 0.5,
+    peakRss: Math.max(...runs.bacuda.map((r) => r.peakRssMb)) < 512,
+  },
   loadAverage: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(2))),
 };
 console.log(
@@ -77,7 +84,8 @@ console.log(
     `                rows/s      seconds   cpu s   peak RSS MB`,
     `bacuda ingest   ${String(report.bacuda.rowsPerSecond).padStart(9)}  ${b.seconds.toFixed(2).padStart(8)}  ${b.cpuSeconds.toFixed(1).padStart(6)}  ${String(report.bacuda.peakRssMb).padStart(6)}`,
     `duckdb COPY     ${String(report.duckdb.rowsPerSecond).padStart(9)}  ${d.seconds.toFixed(2).padStart(8)}  ${d.cpuSeconds.toFixed(1).padStart(6)}  ${String(report.duckdb.peakRssMb).padStart(6)}`,
-    `ratio           ${report.ratioVsDuckdb} (target ≥ 0.5), bacuda peak RSS ${report.bacuda.peakRssMb} MB (target < 512)`,
+    `ratio           ${report.ratioVsDuckdb} best of ${repeat} (target ≥ 0.5); pairs ${report.pairRatios.join(', ')}`,
+    `peak RSS        bacuda ${report.peakRssMbMax} MB at most over the runs (target < 512)`,
   ].join('\n'),
 );
 console.log(JSON.stringify(report));

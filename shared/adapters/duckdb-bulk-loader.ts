@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { BulkFile, BulkLoader, BulkLoadRequest, BulkLoadResult } from '../ingest/bulk.ts';
@@ -6,9 +7,14 @@ import { hmacPads } from '../ingest/pseudonymise.ts';
 import { sqlCell, sqlDefault, sqlRowCertain, sqlString } from '../ingest/sql-converters.ts';
 
 export interface DuckDbBulkLoaderOptions {
-  /** DuckDB's memory limit (default 160 MB): it spills past it. Node and the modules take ~120 MB more. */
-  memoryLimit?: string;
+  /** DuckDB threads (default: the machine's cores, at most 8). */
   threads?: number;
+  /**
+   * DuckDB's memory limit in MB (default 80 per thread, at least 160): it spills past it. Partitioned
+   * writing buffers rows per thread, so fewer MB per thread ran out of memory. Node and the modules
+   * take ~120 MB more.
+   */
+  memoryLimitMb?: number;
 }
 
 /**
@@ -31,17 +37,19 @@ export class DuckDbBulkLoader implements BulkLoader {
 
   async load(req: BulkLoadRequest): Promise<BulkLoadResult> {
     const spill = join(req.outDir, '.spill');
+    const threads = this.options.threads ?? Math.min(8, availableParallelism());
     const db = await DuckDBInstance.create(':memory:', {
-      memory_limit: this.options.memoryLimit ?? '160MB',
+      threads: String(threads),
+      memory_limit: `${this.options.memoryLimitMb ?? Math.max(160, 80 * threads)}MB`,
       temp_directory: spill,
-      ...(this.options.threads ? { threads: String(this.options.threads) } : {}),
     });
     const conn = await db.connect();
     try {
       return await this.run(conn, req);
     } catch (err) {
-      // A malformed record, invalid UTF-8, a quote left open...: the JS path reports it row by row.
-      return { status: 'declined', reason: `DuckDB could not read the file: ${firstLine(err)}` };
+      // A malformed record, invalid UTF-8, a quote left open... (the JS path reports it row by row), or
+      // DuckDB running short of memory or disk: the JS path still ingests the file.
+      return { status: 'declined', reason: `DuckDB failed: ${firstLine(err)}` };
     } finally {
       conn.closeSync();
       db.closeSync();
