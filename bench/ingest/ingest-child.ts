@@ -1,7 +1,11 @@
 // One measured run in its own process, so peak RSS (getrusage maxrss) is this run's alone.
 // Usage: node bench/ingest/ingest-child.ts bacuda|duckdb FILE OUTDIR
 import { rmSync } from 'node:fs';
+import module from 'node:module';
 import { join } from 'node:path';
+
+// As bin/bacuda.ts does: `bacuda ingest` starts with V8's compile cache.
+module.enableCompileCache?.();
 
 const [mode, file, outDir] = process.argv.slice(2);
 rmSync(outDir, { recursive: true, force: true });
