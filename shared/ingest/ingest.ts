@@ -491,10 +491,12 @@ async function tryBulk(
     info: ReadInfo;
   },
 ): Promise<{ info: ReadInfo; result?: Awaited<ReturnType<BulkLoader['load']>> }> {
+  // Only the header and a first small batch are read here.
   const reader = readRows(fileBytes(o.path), {
     fields: o.dataset.fields,
     layouts: o.layouts,
     format: o.format,
+    csv: { batchSize: 64 },
   });
   const batches = reader.batches[Symbol.asyncIterator]();
   try {

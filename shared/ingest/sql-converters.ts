@@ -108,7 +108,8 @@ function kindSql(field: FieldDef, r: string, options: ConvertOptions): KindSql {
     case 'date': {
       // The three forms the built-in layouts use; everything else (and every invalid date) goes to JS.
       // For a cell matching one of the three patterns, length and dash positions pick the same form.
-      const century = (yy: string) => `(CASE WHEN TRY_CAST(${yy} AS INTEGER) < 70 THEN '20' ELSE '19' END)`;
+      // Two digits compare as text as they do as numbers (00-69: 20xx, 70-99: 19xx).
+      const century = (yy: string) => `(CASE WHEN ${yy} < '70' THEN '20' ELSE '19' END)`;
       const months = `['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec']`;
       const d = `(CASE
         WHEN length(${r}) = 10 AND substr(${r}, 5, 1) = '-' THEN TRY_CAST(${r} AS DATE)
