@@ -6,6 +6,9 @@ import type { BulkFile, BulkLoader, BulkLoadRequest, BulkLoadResult } from '../i
 import { hmacPads } from '../ingest/pseudonymise.ts';
 import { sqlCell, sqlDefault, sqlRowCertain, sqlString } from '../ingest/sql-converters.ts';
 
+/** The error a row that is not certain raises inside the COPY, and the reason given for declining. */
+const UNCERTAIN_ROW = 'a row needs row-level checks';
+
 export interface DuckDbBulkLoaderOptions {
   /** DuckDB threads (default: the machine's cores, at most 8). */
   threads?: number;
@@ -47,6 +50,7 @@ export class DuckDbBulkLoader implements BulkLoader {
     try {
       return await this.run(conn, req);
     } catch (err) {
+      if (firstLine(err).includes(UNCERTAIN_ROW)) return { status: 'declined', reason: UNCERTAIN_ROW };
       // A malformed record, invalid UTF-8, a quote left open... (the JS path reports it row by row), or
       // DuckDB running short of memory or disk: the JS path still ingests the file.
       return { status: 'declined', reason: `DuckDB failed: ${firstLine(err)}` };
@@ -92,9 +96,9 @@ export class DuckDbBulkLoader implements BulkLoader {
       if (rejected) return rejected;
     }
 
-    // Pass 2: convert, pseudonymise and write partitioned Parquet, streaming. Rows that are not certain
-    // go to a partition of their own (p_year = -1), which makes the loader decline; the work folder,
-    // is deleted by the caller either way.
+    // Pass 2: convert, pseudonymise and write partitioned Parquet, streaming. The first row that is not
+    // certain stops the COPY with an error (so a file with a bad row costs little before the streaming
+    // path takes it); the caller deletes the work folder either way.
     // As in the JS path, a column the layout lacks and that has no default is left out of the files: the
     // schema anchor file (and Glue, in the cloud) gives readers the full column set.
     let joins = '';
@@ -126,8 +130,8 @@ export class DuckDbBulkLoader implements BulkLoader {
     const outDir = join(req.outDir, 'parquet');
     const copied = await conn.runAndReadAll(`COPY (
         SELECT * EXCLUDE (__certain),
-          CASE WHEN __certain THEN ${year} ELSE -1 END AS p_year,
-          CASE WHEN __certain THEN ${month} ELSE -1 END AS p_month
+          CASE WHEN __certain THEN ${year} ELSE error(${sqlString(UNCERTAIN_ROW)}) END AS p_year,
+          ${month} AS p_month
         FROM (SELECT ${select.join(', ')}, ${certain} AS __certain FROM ${src} AS src${joins})
       ) TO ${sqlString(outDir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (p_year, p_month),
         FILENAME_PATTERN 'part_{i}'${kv ? `, KV_METADATA {${kv}}` : ''})`);
@@ -135,10 +139,8 @@ export class DuckDbBulkLoader implements BulkLoader {
 
     const rejected = await rejectedRecords(conn);
     if (rejected) return rejected;
-    const odd = (await listFiles(conn, outDir, -1)).reduce((s, f) => s + f.rows, 0);
-    if (odd > 0) return { status: 'declined', reason: `${odd} of ${rowsIn} rows need row-level checks` };
 
-    const files = (await listFiles(conn, outDir)).filter((f) => f.year >= 0);
+    const files = await listFiles(conn, outDir);
     const total = files.reduce((s, f) => s + f.rows, 0);
     if (total !== rowsIn) throw new Error(`internal: read ${rowsIn} rows but wrote ${total}`);
     req.log?.(`bulk: ${rowsIn} rows → ${files.length} partition file(s)`);
@@ -156,18 +158,17 @@ async function rejectedRecords(
   return n > 0 ? { status: 'declined', reason: `${n} record(s) DuckDB could not parse` } : undefined;
 }
 
-/** The Parquet files COPY … PARTITION_BY wrote, with their row counts; only year `onlyYear` if given. */
+/** The Parquet files COPY … PARTITION_BY wrote, with their row counts. */
 async function listFiles(
   conn: Awaited<ReturnType<DuckDBInstance['connect']>>,
   outDir: string,
-  onlyYear?: number,
 ): Promise<BulkFile[]> {
   const paths: { path: string; year: number; month: number }[] = [];
   for (const y of safeReaddir(outDir)) {
-    const year = /^p_year=(-?\d+)$/.exec(y)?.[1];
-    if (!year || (onlyYear !== undefined && Number(year) !== onlyYear)) continue;
+    const year = /^p_year=(\d+)$/.exec(y)?.[1];
+    if (!year) continue;
     for (const m of safeReaddir(join(outDir, y))) {
-      const month = /^p_month=(-?\d+)$/.exec(m)?.[1];
+      const month = /^p_month=(\d+)$/.exec(m)?.[1];
       if (!month) continue;
       for (const f of safeReaddir(join(outDir, y, m)))
         if (f.endsWith('.parquet'))

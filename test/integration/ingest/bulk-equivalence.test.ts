@@ -142,9 +142,7 @@ describe('bulk ingest path', () => {
     await writeDemoFile(path, { rows: 500, seed: 3, year: 2013 });
     appendFileSync(path, 'SGD999999,13-02-30,IMP1,DEC1,CNTRY1,OFFICE1,8703239000,1,1,1,1,1,0,0\n');
     const { lakes, manifests, bulkLog } = await ingestBothWays(path);
-    expect(bulkLog.some((l) => l.includes('streaming path (1 of 501 rows need row-level checks)'))).toBe(
-      true,
-    );
+    expect(bulkLog.some((l) => l.includes('streaming path (a row needs row-level checks)'))).toBe(true);
     expect(manifests[1]).toMatchObject({ rowsIn: 501, rowsAccepted: 500, rowsRejected: 1 });
     expect(comparable(manifests[1])).toEqual(comparable(manifests[0]));
     expect(await lakeRows(lakes[1], 'declarations')).toEqual(await lakeRows(lakes[0], 'declarations'));
