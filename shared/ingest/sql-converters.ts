@@ -106,23 +106,37 @@ function kindSql(field: FieldDef, r: string, options: ConvertOptions): KindSql {
         extra: `strlen(${r}) <= 300`,
       };
     case 'date': {
-      // The three forms the built-in layouts use; everything else (and every invalid date) goes to JS.
-      // For a cell matching one of the three patterns, length and dash positions pick the same form.
+      // The three forms the built-in layouts use, and D/M/YYYY or M/D/YYYY when the layout says which;
+      // everything else (and every invalid date) goes to JS. For a cell matching one of the patterns,
+      // length, dash and slash positions pick the same form.
       // Two digits compare as text as they do as numbers (00-69: 20xx, 70-99: 19xx).
       const century = (yy: string) => `(CASE WHEN ${yy} < '70' THEN '20' ELSE '19' END)`;
       const months = `['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec']`;
+      const slash =
+        options.dateFormat === 'DD/MM/YYYY'
+          ? '%d/%m/%Y'
+          : options.dateFormat === 'MM/DD/YYYY'
+            ? '%m/%d/%Y'
+            : '';
       const d = `(CASE
         WHEN length(${r}) = 10 AND substr(${r}, 5, 1) = '-' THEN TRY_CAST(${r} AS DATE)
         WHEN length(${r}) = 8 AND substr(${r}, 3, 1) = '-' AND substr(${r}, 6, 1) = '-'
           THEN TRY_CAST(${century(`left(${r}, 2)`)} || ${r} AS DATE)
+        ${slash ? `WHEN contains(${r}, '/') THEN CAST(try_strptime(${r}, '${slash}') AS DATE)` : ''}
         ELSE TRY_CAST(
           ${century(`right(${r}, 2)`)} || right(${r}, 2) || '-' ||
           lpad(CAST(list_position(${months}, lower(regexp_extract(${r}, '[A-Za-z]{3}'))) AS VARCHAR), 2, '0') || '-' ||
           lpad(regexp_extract(${r}, '^[0-9]+'), 2, '0') AS DATE)
       END)`;
+      const forms = [
+        '[0-9]{4}-[0-9]{2}-[0-9]{2}',
+        '[0-9]{2}-[0-9]{2}-[0-9]{2}',
+        '[0-9]{1,2}-[A-Za-z]{3}-[0-9]{2}',
+      ];
+      if (slash) forms.push('[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}');
       return {
         value: d,
-        pattern: '(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}-[A-Za-z]{3}-[0-9]{2})',
+        pattern: `(?:${forms.join('|')})`,
         extra: `year(${d}) BETWEEN 1900 AND 2100`,
       };
     }

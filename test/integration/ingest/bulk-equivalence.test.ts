@@ -8,6 +8,7 @@ import { DuckDbBulkLoader } from '../../../shared/adapters/duckdb-bulk-loader.ts
 import { FsObjectStore } from '../../../shared/adapters/fs-object-store.ts';
 import { writeDemoFile } from '../../../shared/demo/write-demo-file.ts';
 import { ingestUpload } from '../../../shared/ingest/ingest.ts';
+import type { ColumnMapping } from '../../../shared/ingest/layout.ts';
 import { LocalKeyStore } from '../../../shared/ingest/local-key-store.ts';
 import type { Manifest } from '../../../shared/ingest/manifest.ts';
 import { fileBytes } from '../../../shared/ingest/source.ts';
@@ -24,6 +25,7 @@ let run = 0;
 async function ingestBothWays(
   path: string,
   dataset = 'declarations',
+  mappings: ColumnMapping[] = [],
 ): Promise<{ lakes: [string, string]; manifests: Manifest[]; bulkLog: string[] }> {
   const bulkLog: string[] = [];
   const lakes: [string, string] = [join(dir, `js-${run}`), join(dir, `bulk-${run}`)];
@@ -37,7 +39,14 @@ async function ingestBothWays(
           keys,
           ...(i === 1 ? { bulk: new DuckDbBulkLoader(), log: (l: string) => bulkLog.push(l) } : {}),
         },
-        { admin: 'XAA', dataset, fileName: 'upload.csv', open: async () => fileBytes(path), localPath: path },
+        {
+          admin: 'XAA',
+          dataset,
+          fileName: 'upload.csv',
+          open: async () => fileBytes(path),
+          localPath: path,
+          mappings,
+        },
       ),
     );
   }
@@ -133,6 +142,33 @@ describe('bulk ingest path', () => {
     const { lakes, manifests, bulkLog } = await ingestBothWays(path);
     expect(manifests[0]).toMatchObject({ format: 'kcs', compression: 'gzip', rowsAccepted: 400 });
     expect(bulkLog.some((l) => l.startsWith('bulk: 400 rows'))).toBe(true);
+    expect(comparable(manifests[1])).toEqual(comparable(manifests[0]));
+    expect(await lakeRows(lakes[1], 'declarations')).toEqual(await lakeRows(lakes[0], 'declarations'));
+  });
+
+  it("reads an administration's own layout with day-first slash dates the same way", async () => {
+    const mapping: ColumnMapping = {
+      name: 'own-layout',
+      detect: ['DeclNo', 'DeclDate', 'Tariff'],
+      columns: {
+        declarationId: 'DeclNo',
+        date: 'DeclDate',
+        hsCode: 'Tariff',
+        importerId: 'TIN',
+        cifValue: 'Value',
+      },
+      dateFormat: 'DD/MM/YYYY',
+    };
+    const rows = Array.from(
+      { length: 300 },
+      (_, i) =>
+        `X${i},${1 + (i % 28)}/${1 + (i % 12)}/20${10 + (i % 5)},${87032390 + i},TIN${i % 37},${i * 3.5}`,
+    );
+    const path = join(dir, 'own.csv');
+    writeFileSync(path, `DeclNo,DeclDate,Tariff,TIN,Value\n${rows.join('\n')}\n`);
+    const { lakes, manifests, bulkLog } = await ingestBothWays(path, 'declarations', [mapping]);
+    expect(manifests[0]).toMatchObject({ format: 'own-layout', rowsAccepted: 300 });
+    expect(bulkLog.some((l) => l.startsWith('bulk: 300 rows'))).toBe(true);
     expect(comparable(manifests[1])).toEqual(comparable(manifests[0]));
     expect(await lakeRows(lakes[1], 'declarations')).toEqual(await lakeRows(lakes[0], 'declarations'));
   });

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FieldDef, type FieldKind, Invalid, makeConverter } from '../../../shared/ingest/fields.ts';
+import {
+  type ConvertOptions,
+  type FieldDef,
+  type FieldKind,
+  Invalid,
+  makeConverter,
+} from '../../../shared/ingest/fields.ts';
 import { hmacPads, Pseudonymiser } from '../../../shared/ingest/pseudonymise.ts';
 import { sqlCell, sqlRowCertain, sqlString } from '../../../shared/ingest/sql-converters.ts';
 
@@ -33,7 +39,7 @@ let fileNo = 0;
 async function throughDuckDb(
   field: FieldDef,
   cells: string[],
-  options: { hsLength?: number; quoteAll?: boolean } = {},
+  options: ConvertOptions & { quoteAll?: boolean } = {},
 ): Promise<Map<number, { certain: boolean; value: unknown }>> {
   const path = join(dir, `cells-${fileNo++}.csv`);
   const quote = options.quoteAll ? (c: string) => `"${c.replaceAll('"', '""')}"` : csvCell;
@@ -91,7 +97,13 @@ const WEIRD = [
   'é'.repeat(129),
 ];
 
-const CASES: { kind: FieldKind; plain: string[]; more?: string[]; field?: Partial<FieldDef> }[] = [
+const CASES: {
+  kind: FieldKind;
+  plain: string[];
+  more?: string[];
+  field?: Partial<FieldDef>;
+  options?: ConvertOptions;
+}[] = [
   { kind: 'text', plain: ['SGD1', 'A 1', 'x\ny', 'ÿé'], more: ['ÿ€', '€'] },
   { kind: 'identifier', plain: ['IMP123', 'TIN-9', 'back\\slash', 'ünï'] },
   { kind: 'code', plain: ['OFFICE25', 'A.B/C-D_E', 'A B'], more: ['A@B', ' A', 'A ', 'x'.repeat(64)] },
@@ -123,6 +135,27 @@ const CASES: { kind: FieldKind; plain: string[]; more?: string[]; field?: Partia
       '2013-01-31T10:00:00',
     ],
   },
+  {
+    kind: 'date',
+    options: { dateFormat: 'DD/MM/YYYY' },
+    plain: ['05/03/2013', '5/3/2013', '31/12/1999', '29/02/2012', '2013-01-31', '13-01-31'],
+    more: [
+      '31/02/2013',
+      '29/02/2013',
+      '13/13/2013',
+      '05/03/13',
+      '05.03.2013',
+      '2013/03/05',
+      '00/01/2013',
+      '1/1/1899',
+    ],
+  },
+  {
+    kind: 'date',
+    options: { dateFormat: 'MM/DD/YYYY' },
+    plain: ['03/05/2013', '12/31/1999', '2/29/2012'],
+    more: ['31/12/1999', '2/30/2012', '05/03/2013 10:00', '1/1/2101'],
+  },
   { kind: 'hs', plain: ['870323', '8703239000', '870323900'], more: ['8703.23', '87', '1234567890123'] },
   { kind: 'country', plain: ['FIN', 'fin', '8', 'CNTRY680'], more: ['F', 'F-N', 'ÅLAND'] },
   { kind: 'flag', plain: ['0', '1', 'true', 'No', 'Y', '1.0'], more: ['2', 'T', 'yes please'] },
@@ -135,9 +168,9 @@ const CASES: { kind: FieldKind; plain: string[]; more?: string[]; field?: Partia
 describe('SQL converters agree with the JS converters', () => {
   for (const c of CASES) {
     for (const required of [false, true]) {
-      it(`${c.kind}${required ? ' (required)' : ''}: every certain cell has the JS value, and plain cells are certain`, async () => {
+      it(`${c.kind}${c.options?.dateFormat ? ` ${c.options.dateFormat}` : ''}${required ? ' (required)' : ''}: every certain cell has the JS value, and plain cells are certain`, async () => {
         const field: FieldDef = { name: 'f', kind: c.kind, required, doc: '', minDigits: 6, ...c.field };
-        const options = c.kind === 'hs' ? { hsLength: 10 } : {};
+        const options = c.options ?? (c.kind === 'hs' ? { hsLength: 10 } : {});
         const cells = [...c.plain, ...(c.more ?? []), ...WEIRD];
         const got = await throughDuckDb(field, cells, options);
         const js = makeConverter(field, options);
