@@ -51,9 +51,24 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
+type LineEnd = 'unknown' | 'lf' | 'cr';
+
+/**
+ * How lines end, decided at the first line break: "\n" or "\r\n", or "\r" alone (old Mac files, which
+ * would otherwise read as one long header line, their rows silently lost).
+ */
+function lineEnding(text: string): LineEnd {
+  const lf = text.indexOf('\n');
+  const cr = text.indexOf('\r');
+  if (cr < 0) return lf < 0 ? 'unknown' : 'lf';
+  if (lf >= 0 && lf < cr) return 'lf';
+  if (cr === text.length - 1) return 'unknown';
+  return text.charCodeAt(cr + 1) === 10 ? 'lf' : 'cr';
+}
+
 /**
  * Parses text chunks into records. A quoted field may contain delimiters, doubled quotes and newlines.
- * Empty lines are skipped. "\r\n" and "\n" both end a line.
+ * Empty lines are skipped. "\r\n" and "\n" both end a line, and "\r" in a file whose lines end with it.
  */
 export async function* parseCsvBatches(
   chunks: AsyncIterable<string>,
@@ -72,6 +87,7 @@ export async function* parseCsvBatches(
   let line = 1; // physical line number of the start of `carry`
   let batch: CsvRecord[] = [];
   let first = true;
+  let lineEnd: LineEnd = 'unknown';
 
   for await (let chunk of chunks) {
     if (first && chunk.length > 0) {
@@ -79,6 +95,8 @@ export async function* parseCsvBatches(
       first = false;
     }
     let text = carry.length ? carry + chunk : chunk;
+    if (lineEnd === 'unknown') lineEnd = lineEnding(text);
+    if (lineEnd === 'cr') text = text.replaceAll('\r', '\n');
     let pos = 0;
     // Position of the next quote at or after pos (-1: none left in this text). Cached so that a file
     // with few quotes is not rescanned to its end once per line.

@@ -121,6 +121,11 @@ describe('readDeclarationsFile', () => {
     expect(rows2[0].declaration.declarationId).toBe('SGD1');
   });
 
+  it('reads a file whose lines end with a carriage return alone (old Mac), losing no row', async () => {
+    const rows = await readAll(file(`${SYNTHETIC}\r`.replaceAll('\n', '\r')));
+    expect(rows.map((r) => r.declaration.declarationId)).toEqual(['SGD1', 'SGD2']);
+  });
+
   it('reports per-row validation errors with row numbers, keeping every row', async () => {
     const bad = [
       SYNTHETIC.split('\n')[0],
