@@ -273,7 +273,8 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
   let bulkLoaded = false;
   const work = deps.bulk ? await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'bacuda-ingest-')) : undefined;
   try {
-    let source: ByteSource;
+    // Opened only if the rows stream through JS (a read stream holds its file open until read).
+    let openSource: () => Promise<ByteSource>;
     if (work && deps.bulk) {
       // The bytes are hashed while DuckDB reads them (it runs on its own threads).
       let local = req.localPath;
@@ -288,7 +289,8 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
         await pipeline(tap.wrap(await req.open()), createWriteStream(local));
         hashed = Promise.resolve();
       }
-      source = fileBytes(local);
+      const path = local;
+      openSource = async () => fileBytes(path);
       const bulk = await tryBulk(deps.bulk, {
         path: local,
         work,
@@ -319,9 +321,9 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
         maxBuffered = Math.min(maxBuffered, 25_000);
       }
     } else {
-      source = tap.wrap(await req.open());
+      openSource = async () => tap.wrap(await req.open());
     }
-    if (!bulkLoaded) await streamRows(source);
+    if (!bulkLoaded) await streamRows(await openSource());
     await quarantine.close();
     await anchored;
   } catch (err) {
