@@ -67,7 +67,7 @@ export class DuckDbBulkLoader implements BulkLoader {
     const { layout, dataset } = req;
     const options = { dateFormat: layout.mapping.dateFormat, hsLength: layout.mapping.hsLength };
     const columns = `{${layout.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ')}}`;
-    // Rows DuckDB cannot parse (a wrong field count, a number it cannot read...) land in reject_errors
+    // Records DuckDB cannot parse (a wrong field count, a quote left open...) land in reject_errors
     // instead of failing the query; any there makes the loader decline.
     const src = `read_csv(${sqlString(req.path)}, header = true, auto_detect = false,
       delim = ${sqlString(req.delimiter)}, quote = '"', escape = '"', columns = ${columns},
@@ -81,7 +81,7 @@ export class DuckDbBulkLoader implements BulkLoader {
     // each file still gets full-size row groups.
     await conn.run('SET partitioned_write_flush_threshold = 30000');
     // The CSV's size is unknown to the optimizer, which then built the pseudonym joins' hash tables on
-    // the CSV side (all rows, spilling): keep the written order, pseudonyms on the build side.
+    // the CSV side (all rows, spilling): keep the join sides as written, pseudonyms on the build side.
     await conn.run(`SET disabled_optimizers = 'build_side_probe_side'`);
 
     // Pass 1, identifier columns only: the distinct identifiers and their pseudonyms, HMAC-SHA256 built
