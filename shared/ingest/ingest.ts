@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectStore } from '../ports/object-store.ts';
-import type { BulkLoader } from './bulk.ts';
+import type { BulkLoader, BulkLoadResult } from './bulk.ts';
 import {
   DATASETS,
   type DatasetDef,
@@ -51,8 +51,9 @@ export interface IngestDeps {
   /** Parquet encoding (inline hyparquet-writer by default). */
   encoder?: ParquetEncoder;
   /**
-   * A native engine for well-formed uploads (DuckDB locally): the upload is copied to a local temporary
-   * file and offered to it first; when it declines, the same file goes through the streaming JS path.
+   * A native engine for well-formed uploads (DuckDB locally): the upload, read in place when the request
+   * gives a localPath and otherwise copied to a temporary file, is offered to it first; when it declines,
+   * the same file goes through the streaming JS path.
    */
   bulk?: BulkLoader;
   /** Parent folder for the bulk path's temporary files (default: the OS temp folder). */
@@ -270,6 +271,7 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
   };
 
   let readInfo: ReadInfo = {};
+  const layouts = [...dataset.layouts, ...mappings];
   let bulkLoaded = false;
   const work = deps.bulk ? await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'bacuda-ingest-')) : undefined;
   try {
@@ -291,11 +293,11 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
       }
       const path = local;
       openSource = async () => fileBytes(path);
-      const bulk = await tryBulk(deps.bulk, {
+      const result = await tryBulk(deps.bulk, {
         path: local,
         work,
         dataset,
-        layouts: [...dataset.layouts, ...mappings],
+        layouts,
         format: req.format,
         key: await deps.keys.keyFor(admin),
         kvMetadata: { 'bacuda.uploadId': uploadId, 'bacuda.schemaVersion': String(dataset.schemaVersion) },
@@ -303,18 +305,18 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
         info: readInfo,
       });
       await hashed;
-      Object.assign(info, bulk.info);
-      if (bulk.result?.status === 'loaded') {
-        for (const [seq, f] of bulk.result.files.entries()) {
+      Object.assign(info, readInfo);
+      if (result?.status === 'loaded') {
+        for (const [seq, f] of result.files.entries()) {
           const key = `${partitionPrefix(dataset.name, admin, f.year, f.month)}${sourceId}.${uploadId}.${String(seq).padStart(4, '0')}.parquet`;
           await store.putFile(key, f.path, { contentType: 'application/vnd.apache.parquet' });
           files.push({ key, rows: f.rows, year: f.year, month: f.month });
         }
-        rowsIn = bulk.result.rowsIn;
+        rowsIn = result.rowsIn;
         rowsAccepted = rowsIn;
         bulkLoaded = true;
-      } else if (bulk.result) {
-        log(`${req.fileName}: streaming path (${bulk.result.reason})`);
+      } else if (result) {
+        log(`${req.fileName}: streaming path (${result.reason})`);
         // DuckDB's freed memory is not all handed back to the OS: buffer fewer rows so the peak RSS of
         // a 1M-row file stays under ~512 MB (measured 503-553 MB at 50k rows after a declined load).
         partRows = Math.min(partRows, 25_000);
@@ -348,7 +350,7 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
   async function streamRows(source: ByteSource): Promise<void> {
     const reader = readRows(source, {
       fields: dataset.fields,
-      layouts: [...dataset.layouts, ...mappings],
+      layouts,
       format: req.format,
     });
     readInfo = reader.info;
@@ -480,7 +482,7 @@ export async function ingestUpload(deps: IngestDeps, req: IngestRequest): Promis
 
 /**
  * Reads the header with the JS reader (layout detection and its errors stay in one place), then offers
- * the file to the bulk engine. `result` is undefined when the header alone settled nothing to load.
+ * the file to the bulk engine. Undefined when the header alone settled nothing to load.
  */
 async function tryBulk(
   bulk: BulkLoader,
@@ -496,7 +498,7 @@ async function tryBulk(
     /** Filled with what the header told, even when reading it fails. */
     info: ReadInfo;
   },
-): Promise<{ info: ReadInfo; result?: Awaited<ReturnType<BulkLoader['load']>> }> {
+): Promise<BulkLoadResult | undefined> {
   // Only the header and a first small batch are read here.
   const reader = readRows(fileBytes(o.path), {
     fields: o.dataset.fields,
@@ -512,8 +514,8 @@ async function tryBulk(
     await batches.return?.(undefined);
   }
   const info = reader.info;
-  if (!info.layout || !info.compression) return { info };
-  const result = await bulk.load({
+  if (!info.layout || !info.compression) return undefined;
+  return bulk.load({
     path: o.path,
     compression: info.compression,
     delimiter: info.delimiter ?? ',',
@@ -524,7 +526,6 @@ async function tryBulk(
     kvMetadata: o.kvMetadata,
     log: o.log,
   });
-  return { info, result };
 }
 
 /**

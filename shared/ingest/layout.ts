@@ -25,7 +25,12 @@ export interface ColumnMapping {
  * The JSON shape of a registered mapping. zod is imported when a mapping is first checked, not with the
  * module: every ingest loads this module, few ingests carry a mapping (and the import costs ~80 ms).
  */
-async function columnMappingSchema() {
+let mappingSchema: ReturnType<typeof buildMappingSchema> | undefined;
+function columnMappingSchema() {
+  mappingSchema ??= buildMappingSchema();
+  return mappingSchema;
+}
+async function buildMappingSchema() {
   const { z } = await import('zod');
   return z.object({
     name: z
